@@ -1,0 +1,166 @@
+"""The `govcrawl` command: parse local files, score them against gold, serve the replica, demo.
+
+    govcrawl parse FILE...            one record per line (JSON) on stdout
+    govcrawl eval GOLD_DIR FILE...    share of gold fields reproduced, and every difference
+    govcrawl replica serve            the offline portal replica on 127.0.0.1
+    govcrawl demo                     replica + every spider → output/*.jsonl + a summary
+    govcrawl summary REPORTS.jsonl    reports per unit and year, failing checks
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import jsonlines
+
+
+def _dump(obj: dict) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def cmd_parse(args) -> int:
+    from govcrawl.extract import ExtractionError, extract_file
+
+    failed = 0
+    for name in args.files:
+        try:
+            extraction = extract_file(Path(name))
+        except (OSError, ExtractionError) as error:
+            failed += 1
+            print(f"govcrawl parse: {name}: {error}", file=sys.stderr)
+            continue
+        print(_dump(extraction.record))
+        if args.cells:
+            for cell in extraction.cells:
+                print(_dump(cell))
+    return 1 if failed else 0
+
+
+def cmd_eval(args) -> int:
+    from govcrawl.extract.evaluate import evaluate, format_evaluation
+
+    evaluation = evaluate(Path(args.gold_dir), [Path(f) for f in args.files])
+    print(format_evaluation(evaluation))
+    return 0
+
+
+def cmd_replica_serve(args) -> int:
+    from govcrawl.replica.server import DEFAULT_SITES, serve_forever
+
+    serve_forever(Path(args.sites) if args.sites else DEFAULT_SITES, args.host, args.port)
+    return 0
+
+
+def summarize(reports_path: Path, errors_path: Path | None = None) -> str:
+    """Reports per unit and year, and every failing check, as a short text."""
+    with jsonlines.open(reports_path) as reader:
+        records = list(reader)
+    per_unit: dict[str, Counter] = defaultdict(Counter)
+    failing = []
+    for record in records:
+        per_unit[record["unit"]["name"] or "?"][record["year"]] += 1
+        for check in record["checks"]:
+            if check["status"] == "fail":
+                failing.append((record["unit"]["name"], record["year"], check))
+    lines = [f"{len(records)} reports from {len(per_unit)} units", "", "unit  years (reports)"]
+    for unit in sorted(per_unit):
+        years = " ".join(f"{y}" + (f"×{n}" if n > 1 else "") for y, n in sorted(per_unit[unit].items(), key=lambda kv: kv[0] or 0))
+        lines.append(f"  {unit}  {years}")
+    lines += ["", f"failing checks: {len(failing)}"]
+    for unit, year, check in failing:
+        lines.append(f"  {unit} {year}: {check['rule']}  {check['left']} ≠ {check['right']}")
+    if errors_path and errors_path.exists():
+        with jsonlines.open(errors_path) as reader:
+            errors = list(reader)
+        lines += ["", f"errors: {len(errors)}"]
+        lines += [f"  [{e['stage']}] {e['url']}: {e['error']}" for e in errors]
+    return "\n".join(lines)
+
+
+def cmd_summary(args) -> int:
+    reports = Path(args.reports)
+    print(summarize(reports, reports.with_name("errors.jsonl")))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    """Serve the replica, run every spider against it, write the feeds, print the summary."""
+    from govcrawl.portals import load_definitions
+    from govcrawl.replica.server import DEFAULT_SITES, ReplicaServer
+
+    output = Path(args.output).resolve()
+    output.mkdir(parents=True, exist_ok=True)
+    feeds = {name: output / f"{name}.jsonl" for name in ("reports", "cells", "errors")}
+    for path in feeds.values():
+        path.unlink(missing_ok=True)
+    feed_setting = json.dumps({str(path): {"format": name, "overwrite": False} for name, path in feeds.items()})
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="govcrawl.settings")
+    with ReplicaServer(DEFAULT_SITES, port=args.port) as replica:
+        print(f"replica serving {DEFAULT_SITES} at {replica.url}", file=sys.stderr)
+        for definition in load_definitions():
+            print(f"crawling {definition.name} …", file=sys.stderr)
+            command = [
+                sys.executable, "-m", "scrapy", "crawl", definition.name,
+                "-s", f"REPLICA_URL={replica.url}",
+                "-s", f"FEEDS={feed_setting}",
+                "-s", f"RAW_STORE_DIR={output / 'raw'}",
+                "-s", f"LOG_FILE={output / (definition.name + '.log')}",
+                "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+            ]
+            completed = subprocess.run(command, env=env, cwd=output)
+            if completed.returncode != 0:
+                print(f"{definition.name} failed (exit {completed.returncode}); see {output / (definition.name + '.log')}", file=sys.stderr)
+                return completed.returncode
+    for path in feeds.values():
+        path.touch()
+    print(summarize(feeds["reports"], feeds["errors"]))
+    print(f"\nfeeds: {feeds['reports']}  {feeds['cells']}  {feeds['errors']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="govcrawl", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    parse = commands.add_parser("parse", help="print the record of each local file (.html, .htm, .txt)")
+    parse.add_argument("files", nargs="+")
+    parse.add_argument("--cells", action="store_true", help="also print each record's table cells")
+    parse.set_defaults(run=cmd_parse)
+
+    evaluation = commands.add_parser("eval", help="score files against gold files (../shared/gold)")
+    evaluation.add_argument("gold_dir")
+    evaluation.add_argument("files", nargs="+")
+    evaluation.set_defaults(run=cmd_eval)
+
+    replica = commands.add_parser("replica", help="the offline replica of the portals")
+    replica_commands = replica.add_subparsers(dest="replica_command", required=True)
+    serve = replica_commands.add_parser("serve", help="serve site trees on 127.0.0.1")
+    serve.add_argument("--sites", help="directory of site trees, one folder per host (default: the project's own)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.set_defaults(run=cmd_replica_serve)
+
+    demo = commands.add_parser("demo", help="crawl the replica with every spider and summarise")
+    demo.add_argument("--output", default="output")
+    demo.add_argument("--port", type=int, default=0, help="replica port (default: any free port)")
+    demo.set_defaults(run=cmd_demo)
+
+    summary = commands.add_parser("summary", help="summarise a reports.jsonl feed")
+    summary.add_argument("reports")
+    summary.set_defaults(run=cmd_summary)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

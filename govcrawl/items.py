@@ -1,0 +1,39 @@
+"""Items passed from spiders through the pipelines to the feeds.
+
+A spider yields a `ReportPage` (the fetched bytes and what the crawl knows about them); the
+extraction pipeline turns it into a `Report` (the schema record and its table cells) or a
+`CrawlError`. Feeds select items by class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ReportPage:
+    url: str  # the real portal URL, also when the crawl ran against the replica
+    portal: str  # spider name
+    body: bytes
+    media_type: str  # from the Content-Type header, e.g. "text/html"
+    fetched_at: str  # ISO 8601 UTC
+    unit: dict | None = None  # what the portal definition or the column says: name, region_code, level
+    listing: dict = field(default_factory=dict)  # the list page it came from: list_url, link_text, list_date
+
+
+@dataclass
+class Report:
+    record: dict  # one line of reports.jsonl (../shared/spec/schema.md)
+    cells: list[dict]  # its lines of cells.jsonl
+
+
+@dataclass
+class CrawlError:
+    """An error entry: a page or attachment that could not be fetched or read."""
+
+    url: str
+    portal: str
+    stage: str  # "download" | "extract" | "list"
+    error: str
+    detail: str = ""
+    at: str = ""

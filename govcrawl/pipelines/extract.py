@@ -1,0 +1,53 @@
+"""Turn each fetched report page into its record, with the same engine as `govcrawl parse`.
+
+A page that is not a report is dropped (counted); a page that cannot be read becomes an error
+entry in errors.jsonl, the log and the stats, and the crawl goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.exceptions import DropItem
+
+from govcrawl.extract import ExtractionError, extract
+from govcrawl.items import CrawlError, Report, ReportPage
+from govcrawl.spiders.base import utc_now
+
+logger = logging.getLogger(__name__)
+
+
+class ExtractPipeline:
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_item(self, item):
+        if not isinstance(item, ReportPage):
+            return item
+        try:
+            extraction = extract(
+                item.body,
+                media_type=item.media_type,
+                url=item.url,
+                portal=item.portal,
+                unit=item.unit,
+                fetched_at=item.fetched_at,
+            )
+        except Exception as error:  # noqa: BLE001 — any failure on one page must not stop the crawl
+            self.stats.inc_value("govcrawl/errors/extract")
+            kind = "unreadable" if isinstance(error, ExtractionError) else type(error).__name__
+            logger.error("govcrawl error [extract] %s: %s: %s", item.url, kind, error, exc_info=not isinstance(error, ExtractionError))
+            return CrawlError(url=item.url, portal=item.portal, stage="extract", error=kind, detail=str(error), at=utc_now())
+        record = extraction.record
+        if "not_a_report" in record["flags"]:
+            self.stats.inc_value("govcrawl/not_a_report")
+            raise DropItem(f"not a report: {item.url} ({record.get('title')!r})")
+        self.stats.inc_value("govcrawl/reports")
+        failing = [c for c in record["checks"] if c["status"] == "fail"]
+        if failing:
+            self.stats.inc_value("govcrawl/reports_with_failing_checks")
+        return Report(record=record, cells=extraction.cells)

@@ -1,0 +1,33 @@
+"""Keep the raw bytes of every fetched report page, addressed by their sha256.
+
+Records carry the same sha256, so a later run can re-extract every record from the store
+without touching the portals, and identical pages are stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from govcrawl.items import ReportPage
+
+
+class RawStorePipeline:
+    def __init__(self, store_dir: str):
+        self.store_dir = Path(store_dir) if store_dir else None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("RAW_STORE_DIR", ""))
+
+    def process_item(self, item):
+        if self.store_dir is None or not isinstance(item, ReportPage):
+            return item
+        digest = hashlib.sha256(item.body).hexdigest()
+        path = self.store_dir / digest[:2] / digest
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(".part")
+            temporary.write_bytes(item.body)
+            temporary.replace(path)
+        return item

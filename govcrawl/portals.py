@@ -1,0 +1,118 @@
+"""Portal definitions: the data in seeds/*.toml that spiders are generated from.
+
+A definition names the spider, its CMS family (which base spider crawls it), the domains it may
+enter, where it starts, the unit that owns the portal and the unit folders already known. A
+malformed file fails loudly at import, naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SEEDS_DIR = Path(os.environ.get("GOVCRAWL_SEEDS", Path(__file__).resolve().parent.parent / "seeds"))
+
+UNIT_LEVELS = ("province", "city", "district", "county", "department")
+_SPIDER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_REGION_CODE = re.compile(r"^\d{6}$")
+
+
+class DefinitionError(ValueError):
+    """A portal definition that cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    region_code: str | None = None
+    level: str | None = None
+
+    def as_hint(self) -> dict:
+        return {"name": self.name, "region_code": self.region_code, "level": self.level}
+
+
+@dataclass(frozen=True)
+class PortalDefinition:
+    name: str
+    cms: str
+    allowed_domains: tuple[str, ...]
+    start_urls: tuple[str, ...]
+    owner: Unit
+    units: dict[str, Unit] = field(default_factory=dict)  # column folder → unit
+    settings: dict = field(default_factory=dict)
+    description: str = ""
+    source: Path | None = None
+
+
+def _unit(data: object, where: str) -> Unit:
+    if not isinstance(data, dict):
+        raise DefinitionError(f"{where}: expected a table with name, region_code, level")
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise DefinitionError(f"{where}.name: missing or empty")
+    code = data.get("region_code")
+    if code is not None and not (isinstance(code, str) and _REGION_CODE.match(code)):
+        raise DefinitionError(f"{where}.region_code: {code!r} is not a six-digit GB/T 2260 code")
+    level = data.get("level")
+    if level is not None and level not in UNIT_LEVELS:
+        raise DefinitionError(f"{where}.level: {level!r} is not one of {', '.join(UNIT_LEVELS)}")
+    return Unit(name=name.strip(), region_code=code, level=level)
+
+
+def _string_list(data: dict, key: str, where: str) -> tuple[str, ...]:
+    value = data.get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise DefinitionError(f"{where}: field {key!r} must be a non-empty list of strings")
+    return tuple(value)
+
+
+def parse_definition(data: dict, source: Path) -> PortalDefinition:
+    where = str(source)
+    name = data.get("name")
+    if not isinstance(name, str) or not _SPIDER_NAME.match(name):
+        raise DefinitionError(f"{where}: field 'name' must be a lower-case spider name, got {name!r}")
+    cms = data.get("cms")
+    if not isinstance(cms, str) or not cms:
+        raise DefinitionError(f"{where}: field 'cms' is missing")
+    start_urls = _string_list(data, "start_urls", where)
+    for url in start_urls:
+        if not re.match(r"^https?://[^/]+", url):
+            raise DefinitionError(f"{where}: field 'start_urls': {url!r} is not an http(s) URL")
+    units = {}
+    for i, row in enumerate(data.get("units", [])):
+        folder = row.get("folder") if isinstance(row, dict) else None
+        if not isinstance(folder, str) or not folder:
+            raise DefinitionError(f"{where}: units[{i}].folder: missing")
+        units[folder] = _unit(row, f"{where}: units[{i}]")
+    settings = data.get("settings", {})
+    if not isinstance(settings, dict):
+        raise DefinitionError(f"{where}: field 'settings' must be a table")
+    return PortalDefinition(
+        name=name,
+        cms=cms,
+        allowed_domains=_string_list(data, "allowed_domains", where),
+        start_urls=start_urls,
+        owner=_unit(data.get("owner"), f"{where}: owner"),
+        units=units,
+        settings=settings,
+        description=str(data.get("description", "")),
+        source=source,
+    )
+
+
+def load_definitions(seeds_dir: Path = SEEDS_DIR) -> list[PortalDefinition]:
+    definitions = []
+    for path in sorted(Path(seeds_dir).glob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise DefinitionError(f"{path}: not valid TOML: {error}") from error
+        definitions.append(parse_definition(data, path))
+    names = [d.name for d in definitions]
+    duplicated = {n for n in names if names.count(n) > 1}
+    if duplicated:
+        raise DefinitionError(f"{seeds_dir}: spider names defined twice: {', '.join(sorted(duplicated))}")
+    return definitions
