@@ -1,0 +1,100 @@
+"""Bytes → str, trusting the bytes over the page's own claims.
+
+Government portals often declare gb2312 for text that uses GBK/GB18030 characters, or keep a
+template's declaration after re-encoding the page. So: a byte-order mark decides; text that is
+valid UTF-8 is UTF-8 whatever it declares (valid multi-byte UTF-8 is practically never
+accidental); otherwise the declared charset, widened to its superset; detection last.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+import charset_normalizer
+
+from govcrawl.extract.errors import ExtractionError
+
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Declared names → the codec that decodes every page written under that name.
+SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "cp936": "gb18030",
+    "big5": "big5hkscs",
+    "iso-8859-1": "cp1252",
+    "ascii": "cp1252",
+}
+
+CONTENT_TYPE_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
+
+# Share of control characters above which decoded "text" is really binary data.
+MAX_CONTROL_SHARE = 0.02
+
+
+def declared_charset(raw: bytes, content_type: str | None = None) -> str | None:
+    """The charset the server header or the page's <meta> claims, as a Python codec name."""
+    found = CONTENT_TYPE_CHARSET.search(content_type or "")
+    name = found.group(1) if found else None
+    if name is None:
+        meta = META_CHARSET.search(raw[:8192])
+        name = meta.group(1).decode("ascii", "ignore") if meta else None
+    if not name:
+        return None
+    name = name.lower()
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return None
+    return SUPERSETS.get(name, name)
+
+
+def decode(raw: bytes, content_type: str | None = None) -> str:
+    if not raw.strip():
+        raise ExtractionError("empty body")
+    text = _decode(raw, content_type)
+    if text is None or _control_share(text) > MAX_CONTROL_SHARE:
+        raise ExtractionError("undecodable bytes: no text encoding fits")
+    return text.lstrip("\ufeff")
+
+
+def _decode(raw: bytes, content_type: str | None) -> str | None:
+    for bom, codec in BOMS:
+        if raw.startswith(bom):
+            return raw.decode(codec, errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data":
+            # The first bad byte is a character cut in half at the very end: the transfer or the
+            # CMS cut the page off. Reading the rest would give a report with tables missing.
+            raise ExtractionError(
+                f"truncated: the page ends inside a character after {error.start} bytes"
+            ) from error
+    declared = declared_charset(raw, content_type)
+    if declared and declared not in ("utf-8", "utf8"):
+        try:
+            return raw.decode(declared)
+        except UnicodeDecodeError:
+            pass
+    best = charset_normalizer.from_bytes(raw).best()
+    return str(best) if best is not None else None
+
+
+def _control_share(text: str) -> float:
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
+    return controls / max(len(text), 1)
+
+
+def nfkc(text: str) -> str:
+    """The form labels and numbers are matched in: full-width digits, brackets and colons folded."""
+    return unicodedata.normalize("NFKC", text)

@@ -1,0 +1,69 @@
+"""The source grid of one HTML `<table>`: its direct rows, each cell's text and spans.
+
+Cell text keeps the visual line structure (a `<br>`, `<p>` or `<div>` boundary becomes "\\n")
+because split header words ("结<br>果<br>维<br>持") are joined later by the label matcher, while
+whitespace inside a line is collapsed and `&nbsp;` counts as a space.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+from govcrawl.extract.document import Cell
+
+# Elements whose boundaries start a new line of text inside a cell.
+LINE_BREAKING_TAGS = frozenset({"br", "p", "div", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6"})
+INVISIBLE_TAGS = frozenset({"script", "style", "template"})
+# A junk span such as colspan="9999" must not blow up the grid; no real report table comes close.
+MAX_SPAN = 100
+
+_LEADING_DIGITS = re.compile(r"\s*(\d+)")
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def rows_from_html_table(table: lxml.html.HtmlElement) -> list[list[Cell]]:
+    """The table's own rows (thead/tbody/tfoot included, nested tables excluded) as cells."""
+    rows = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    return [
+        [
+            Cell(text=cell_text(cell), rowspan=span(cell.get("rowspan")), colspan=span(cell.get("colspan")))
+            for cell in row.xpath("./td | ./th")
+        ]
+        for row in rows
+    ]
+
+
+def span(attribute: str | None) -> int:
+    """A rowspan/colspan attribute as a count ≥ 1; missing, "0" or junk count as 1."""
+    match = _LEADING_DIGITS.match(attribute or "")
+    if not match:
+        return 1
+    return min(max(int(match.group(1)), 1), MAX_SPAN)
+
+
+def cell_text(cell: lxml.html.HtmlElement) -> str:
+    pieces = [_flat(cell.text)]
+    _collect_children_text(cell, pieces)
+    lines = (line.strip() for line in "".join(pieces).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _flat(text: str | None) -> str:
+    """Source text with every whitespace run (newlines of the HTML source, &nbsp;) as one space."""
+    return _WHITESPACE_RUN.sub(" ", text or "")
+
+
+def _collect_children_text(element: lxml.html.HtmlElement, pieces: list[str]) -> None:
+    for child in element:
+        # Comments and processing instructions have a non-string tag; only their tail is content.
+        if isinstance(child.tag, str) and child.tag.lower() not in INVISIBLE_TAGS:
+            breaks_line = child.tag.lower() in LINE_BREAKING_TAGS
+            if breaks_line:
+                pieces.append("\n")
+            pieces.append(_flat(child.text))
+            _collect_children_text(child, pieces)
+            if breaks_line:
+                pieces.append("\n")
+        pieces.append(_flat(child.tail))

@@ -1,0 +1,37 @@
+"""Traditional-script input (mirrors, 繁體 versions) → Simplified, with Taiwan phrase mapping.
+
+A report is Traditional when a clear share of its Han characters exist only in Traditional
+form. Conversion uses OpenCC's phrase-aware Taiwan config, so 網際網路 → 互联网 and 檔案 → 文件,
+which a character-by-character conversion would get wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import opencc
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+# Share of Han characters that must be Traditional-only; Simplified reports quote at most a few.
+TRADITIONAL_SHARE = 0.05
+
+
+@cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def is_traditional(text: str) -> bool:
+    han = HAN.findall(text)
+    if not han:
+        return False
+    to_simplified = _converter("t2s")
+    distinct = set(han)
+    traditional_only = {ch for ch in distinct if to_simplified.convert(ch) != ch}
+    count = sum(1 for ch in han if ch in traditional_only)
+    return count / len(han) >= TRADITIONAL_SHARE
+
+
+def to_simplified(text: str) -> str:
+    return _converter("tw2sp").convert(text)

@@ -1,0 +1,60 @@
+"""From a source grid with row/column spans to *lines*: per row, the texts of its cells in order.
+
+The statutory tables are read from lines, not from grid columns: real pages put colspans on
+different columns in header and data rows, so "the n-th value cell of the row" is right where the
+grid column is wrong (report-format.md §6.13). Spans still matter vertically: a label cell with a
+rowspan (「（三）不予公开」 over eight rows) names every row it covers, so it is repeated in each of
+them. A value cell with a rowspan is kept in its first row only — copying a number into rows the
+source did not write it in would invent data. A text front end can produce the same lines directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from govcrawl.extract.document import Cell
+from govcrawl.extract.tables.values import is_value
+
+Line = list[str]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One grid position and the source cell covering it."""
+
+    cell_id: int  # the index of the source cell in reading order
+    text: str
+    first_row: bool  # the position lies in the cell's own row, not in a row it spans into
+
+
+def expand(rows: list[list[Cell]]) -> list[list[Slot]]:
+    """The rectangular-as-possible grid: every position a cell covers holds that cell's slot."""
+    grid: dict[tuple[int, int], Slot] = {}
+    cell_id = 0
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while (r, c) in grid:
+                c += 1
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    grid.setdefault((r + dr, c + dc), Slot(cell_id, cell.text, first_row=dr == 0))
+            c += cell.colspan
+            cell_id += 1
+    # Rows spanned into beyond the last source row are not rows of the table.
+    width = max((c for _, c in grid), default=-1) + 1
+    return [[grid[r, c] for c in range(width) if (r, c) in grid] for r in range(len(rows))]
+
+
+def lines(rows: list[list[Cell]]) -> list[Line]:
+    result = []
+    for grid_row in expand(rows):
+        seen: set[int] = set()
+        line = []
+        for slot in grid_row:
+            if slot.cell_id in seen or not (slot.first_row or not is_value(slot.text)):
+                continue
+            seen.add(slot.cell_id)
+            line.append(slot.text)
+        result.append(line)
+    return result

@@ -1,0 +1,78 @@
+"""Metadata rules: publication dates, statistics year and period, units, section headings."""
+
+import pytest
+
+from govcrawl.extract.metadata import published_from, statistics_period, title_year, unit_from
+from govcrawl.extract.sections import find_sections
+
+
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [
+        ("2021-03-30 16:52", "2021-03-30T16:52:00+08:00"),
+        ("2018年03月29日", "2018-03-29"),
+        ("发布时间：2022-02-08 16:34:05", "2022-02-08T16:34:05+08:00"),
+        ("２０２１年２月１０日", "2021-02-10"),
+        ("", None),
+        ("----年--月-日", None),
+    ],
+)
+def test_published(written, iso):
+    assert published_from(written) == iso
+
+
+@pytest.mark.parametrize(
+    ("sentence", "years", "consistent"),
+    [
+        ("本年度报告中所列数据的统计期限自2020年1月1日起至2020年12月31日止。", (2020, 2020), True),
+        ("本报告中所列数据的统计期限为2020年1月1日至2019年12月31日。", (2020, 2019), False),
+        ("本年度报告中所列数据统计期限从202011日起至20201231日止。", (2020, 2020), True),
+    ],
+)
+def test_statistics_period(sentence, years, consistent):
+    period = statistics_period(sentence)
+    assert (period.start_year, period.end_year) == years and period.consistent is consistent
+
+
+def test_title_year():
+    assert title_year("平潭综合实验区2020年度政府信息公开工作年度报告") == 2020
+    assert title_year("政府信息公开工作年度报告") is None
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "code", "level"),
+    [
+        ("天津市2020年政府信息公开工作年度报告", "天津市人民政府", "120000", "province"),
+        ("天津市红桥区人民政府2020年政府信息公开年度报告", "天津市红桥区人民政府", "120106", "district"),
+        ("天桥区人民政府2020年政府信息公开工作年度报告", "济南市天桥区人民政府", "370105", "district"),
+        ("临海市2020年政府信息公开工作年度报告", "临海市人民政府", "331082", "county"),
+        ("洪泽区政府2023年政府信息公开工作年度报告", "淮安市洪泽区人民政府", "320813", "district"),
+        ("平潭综合实验区2021年度政府信息公开工作年度报告", "平潭综合实验区管委会", "350128", "county"),
+        ("天津市教育委员会2020年政府信息公开工作年度报告", "天津市教育委员会", "120000", "department"),
+    ],
+)
+def test_unit_from_title(title, name, code, level):
+    unit = unit_from(title, None)
+    assert (unit.name, unit.region_code, unit.level) == (name, code, level)
+
+
+def test_a_district_name_shared_by_provinces_needs_the_hint():
+    assert unit_from("河东区2020年政府信息公开工作年度报告", None).region_code is None
+    assert unit_from("河东区2020年政府信息公开工作年度报告", {"region_code": "120102"}).name == "天津市河东区人民政府"
+
+
+def test_table_rows_numbered_like_headings_are_not_sections():
+    text = "\n".join([
+        "一、总体情况", "正文。", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量", "三、本年度办理结果", "四、结转下年度继续办理",
+        "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项", "无。",
+    ])
+    sections = find_sections(text)
+    assert [s.title for s in sections][3] == "政府信息公开行政复议、行政诉讼情况"
+    assert len(sections) == 6
+
+
+def test_inline_headings_of_a_flattened_page():
+    text = "导言。 一、总体情况 2020年临海市坚持… 二、主动公开政府信息情况\n五、存在的主要问题及改进情况 存在问题:一是…"
+    titles = [s.title for s in find_sections(text)]
+    assert titles == ["总体情况", "主动公开政府信息情况"]
