@@ -20,7 +20,8 @@ from govcrawl.spiders.base import (
 )
 
 ARTICLE_PATH = re.compile(r"/\d{6}/t\d{8}_\d+\.s?html?$")
-COLUMN_PATH = re.compile(r"(/|/index(_\d+)?\.s?html?)$")
+# A column is a folder: `…/gknb/`, `…/gknb/index.html`, or `…/gknb` (the server adds the slash).
+COLUMN_PATH = re.compile(r"(/|/index(_\d+)?\.s?html?|/[^/.]+)$")
 PAGER_CALL = re.compile(r"""createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["'](\w+)["']\s*,\s*["'](\w+)["']""")
 
 
