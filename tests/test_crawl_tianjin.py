@@ -37,6 +37,21 @@ def manifest():
     }
 
 
+def run_crawl(replica_url: str, *args: str) -> subprocess.CompletedProcess:
+    """`scrapy crawl tianjin` against the replica, without politeness delays."""
+    completed = subprocess.run(
+        [
+            sys.executable, "-m", "scrapy", "crawl", SPIDER,
+            "-s", f"REPLICA_URL={replica_url}",
+            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+            *args,
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return completed
+
+
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory):
     out = tmp_path_factory.mktemp("crawl")
@@ -46,19 +61,9 @@ def crawl(tmp_path_factory):
         str(out / "errors.jsonl"): {"format": "errors"},
     }
     with ReplicaServer(DEFAULT_SITES) as replica:
-        completed = subprocess.run(
-            [
-                sys.executable, "-m", "scrapy", "crawl", SPIDER,
-                "-s", f"REPLICA_URL={replica.url}",
-                "-s", f"FEEDS={json.dumps(feeds)}",
-                "-s", f"RAW_STORE_DIR={out / 'raw'}",
-                "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-                "-s", "LOG_LEVEL=INFO",
-            ],
-            cwd=ROOT, capture_output=True, text=True, timeout=300,
-        )
+        completed = run_crawl(replica.url, "-s", f"FEEDS={json.dumps(feeds)}", "-s", f"RAW_STORE_DIR={out / 'raw'}")
         served = list(replica.requests)
-    assert completed.returncode == 0, completed.stderr[-3000:]
+        user_agents = replica.user_agents
 
     def read(name):
         with jsonlines.open(out / name) as reader:
@@ -69,6 +74,7 @@ def crawl(tmp_path_factory):
         "cells": read("cells.jsonl"),
         "errors": read("errors.jsonl"),
         "served": served,
+        "user_agents": user_agents,
         "log": completed.stderr,
         "raw": out / "raw",
     }
@@ -106,6 +112,11 @@ def test_obeys_robots_txt(crawl):
     hosts = {host for host, _path in _served_urls(crawl)}
     robots = {host for host, path in _served_urls(crawl) if path == "/robots.txt"}
     assert robots == hosts
+
+
+def test_identifies_itself_as_govcrawl(crawl):
+    (user_agent,) = crawl["user_agents"]
+    assert user_agent.startswith("govcrawl/")
 
 
 def test_records_keep_the_real_portal_urls(crawl):
@@ -172,3 +183,13 @@ def test_cells_feed_lines_belong_to_records(crawl):
 def test_raw_bytes_are_kept_by_sha256(crawl):
     for record in crawl["records"]:
         assert (crawl["raw"] / record["sha256"][:2] / record["sha256"]).is_file()
+
+
+def test_dash_O_writes_schema_records_only(tmp_path, manifest):
+    target = tmp_path / "reports.jsonl"
+    with ReplicaServer(DEFAULT_SITES) as replica:
+        run_crawl(replica.url, "-O", str(target), "-s", f"RAW_STORE_DIR={tmp_path / 'raw'}")
+    with jsonlines.open(target) as reader:
+        records = list(reader)
+    assert {r["url"] for r in records} == set(manifest["reports"])
+    assert all(list(r)[:4] == ["id", "portal", "url", "source_file"] for r in records)

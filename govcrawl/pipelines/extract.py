@@ -45,7 +45,7 @@ class ExtractPipeline:
         record = extraction.record
         if "not_a_report" in record["flags"]:
             self.stats.inc_value("govcrawl/not_a_report")
-            raise DropItem(f"not a report: {item.url} ({record.get('title')!r})")
+            raise DropItem(f"not a report: {item.url} ({record.get('title')!r})", log_level="INFO")
         self.stats.inc_value("govcrawl/reports")
         failing = [c for c in record["checks"] if c["status"] == "fail"]
         if failing:

@@ -125,7 +125,7 @@ class ReplicaRequestHandler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, content_type: str, body: bytes, extra: dict | None = None) -> None:
         # Recorded before answering, so a client that has its response finds the request listed.
-        self.server.record(self.command, self._host(), self.path, status)
+        self.server.record(self.command, self._host(), self.path, status, self.headers.get("User-Agent", ""))
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -152,6 +152,7 @@ class _ReplicaHTTPServer(ThreadingHTTPServer):
         self.sites_dir = Path(sites_dir).resolve()
         self.verbose = verbose
         self.requests: list[tuple[str, str, str, int]] = []
+        self.user_agents: set[str] = set()
         self._lock = threading.Lock()
         self._charsets: dict[Path, str | None] = {}
 
@@ -164,9 +165,10 @@ class _ReplicaHTTPServer(ThreadingHTTPServer):
                 self._charsets[root] = data.get("charset")
             return self._charsets[root]
 
-    def record(self, method: str, host: str, path: str, status: int) -> None:
+    def record(self, method: str, host: str, path: str, status: int, user_agent: str) -> None:
         with self._lock:
             self.requests.append((method, host, path, status))
+            self.user_agents.add(user_agent)
         if self.verbose:
             print(f"{method} {host}{path} {status}", file=sys.stderr, flush=True)
 
@@ -186,6 +188,12 @@ class ReplicaServer:
         """Every request served so far: (method, host, path with query, status)."""
         with self._httpd._lock:
             return list(self._httpd.requests)
+
+    @property
+    def user_agents(self) -> set[str]:
+        """Every User-Agent header seen so far."""
+        with self._httpd._lock:
+            return set(self._httpd.user_agents)
 
     def start(self) -> ReplicaServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="replica", daemon=True)
