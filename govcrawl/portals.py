@@ -15,7 +15,7 @@ from pathlib import Path
 
 SEEDS_DIR = Path(os.environ.get("GOVCRAWL_SEEDS", Path(__file__).resolve().parent.parent / "seeds"))
 
-UNIT_LEVELS = ("province", "city", "district", "county", "department")
+UNIT_LEVELS = ("province", "city", "district", "county", "department", "township")
 _SPIDER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _REGION_CODE = re.compile(r"^\d{6}$")
 
@@ -42,7 +42,11 @@ class PortalDefinition:
     start_urls: tuple[str, ...]
     owner: Unit
     units: dict[str, Unit] = field(default_factory=dict)  # column folder → unit
+    # Columns of another portal that list many portals' units (gk.tj.gov.cn's 区县 column):
+    # (url, words) — only the units whose link text contains the words are followed.
+    shared_columns: tuple[tuple[str, str], ...] = ()
     settings: dict = field(default_factory=dict)
+    part_of: str | None = None  # the spider whose `-a scope=all` crawl includes this portal
     description: str = ""
     source: Path | None = None
 
@@ -69,8 +73,9 @@ def _string_list(data: dict, key: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def parse_definition(data: dict, source: Path) -> PortalDefinition:
-    where = str(source)
+def parse_definition(data: dict, source: Path, where: str | None = None) -> PortalDefinition:
+    """One portal from its TOML table; `where` names it in errors (the file, and the row)."""
+    where = where or str(source)
     name = data.get("name")
     if not isinstance(name, str) or not _SPIDER_NAME.match(name):
         raise DefinitionError(f"{where}: field 'name' must be a lower-case spider name, got {name!r}")
@@ -87,6 +92,14 @@ def parse_definition(data: dict, source: Path) -> PortalDefinition:
         if not isinstance(folder, str) or not folder:
             raise DefinitionError(f"{where}: units[{i}].folder: missing")
         units[folder] = _unit(row, f"{where}: units[{i}]")
+    shared_columns = []
+    for i, row in enumerate(data.get("shared_columns", [])):
+        url, words = (row.get("url"), row.get("units_named")) if isinstance(row, dict) else (None, None)
+        if not isinstance(url, str) or not re.match(r"^https?://[^/]+", url):
+            raise DefinitionError(f"{where}: shared_columns[{i}].url: missing or not an http(s) URL")
+        if not isinstance(words, str) or not words:
+            raise DefinitionError(f"{where}: shared_columns[{i}].units_named: missing")
+        shared_columns.append((url, words))
     settings = data.get("settings", {})
     if not isinstance(settings, dict):
         raise DefinitionError(f"{where}: field 'settings' must be a table")
@@ -97,7 +110,9 @@ def parse_definition(data: dict, source: Path) -> PortalDefinition:
         start_urls=start_urls,
         owner=_unit(data.get("owner"), f"{where}: owner"),
         units=units,
+        shared_columns=tuple(shared_columns),
         settings=settings,
+        part_of=data.get("part_of"),
         description=str(data.get("description", "")),
         source=source,
     )
@@ -110,8 +125,15 @@ def load_definitions(seeds_dir: Path = SEEDS_DIR) -> list[PortalDefinition]:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as error:
             raise DefinitionError(f"{path}: not valid TOML: {error}") from error
-        definitions.append(parse_definition(data, path))
+        # A file is one portal, or a table of portals as [[portal]] rows (the Tianjin districts).
+        if isinstance(data.get("portal"), list):
+            definitions.extend(parse_definition(row, path, f"{path} [[portal]] #{i + 1}") for i, row in enumerate(data["portal"]))
+        else:
+            definitions.append(parse_definition(data, path))
     names = [d.name for d in definitions]
+    for definition in definitions:
+        if definition.part_of is not None and definition.part_of not in names:
+            raise DefinitionError(f"{definition.source}: field 'part_of': no portal named {definition.part_of!r}")
     duplicated = {n for n in names if names.count(n) > 1}
     if duplicated:
         raise DefinitionError(f"{seeds_dir}: spider names defined twice: {', '.join(sorted(duplicated))}")

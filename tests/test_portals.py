@@ -63,3 +63,25 @@ def test_invalid_toml_names_the_file(tmp_path):
     (tmp_path / "broken.toml").write_text('name = "x"\nstart_urls = [', encoding="utf-8")
     with pytest.raises(DefinitionError, match="broken.toml"):
         load_definitions(tmp_path)
+
+
+def test_a_file_of_portal_rows_names_the_row_in_errors(tmp_path):
+    (tmp_path / "many.toml").write_text(
+        '[[portal]]\nname = "one"\ncms = "trs_wcm"\nallowed_domains = ["a.gov.cn"]\n'
+        'start_urls = ["http://www.a.gov.cn/"]\nowner = {name = "甲区人民政府"}\n'
+        '[[portal]]\nname = "two"\ncms = "trs_wcm"\nallowed_domains = ["b.gov.cn"]\nstart_urls = []\n'
+        'owner = {name = "乙区人民政府"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DefinitionError, match=r"many.toml \[\[portal\]\] #2: field 'start_urls'"):
+        load_definitions(tmp_path)
+
+
+def test_part_of_must_name_a_portal(tmp_path):
+    (tmp_path / "x.toml").write_text(
+        'name = "x"\ncms = "trs_wcm"\nallowed_domains = ["a.gov.cn"]\nstart_urls = ["http://a.gov.cn/"]\n'
+        'owner = {name = "甲区人民政府"}\npart_of = "nowhere"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DefinitionError, match="x.toml: field 'part_of'"):
+        load_definitions(tmp_path)

@@ -25,6 +25,9 @@ ORGAN_SUFFIX = re.compile(
 )
 # 天桥区政府 is the short form of 天桥区人民政府.
 SHORT_GOVERNMENT = re.compile(r"(?<!人民)政府$")
+# Organs below the county level: a street office or a town/township government. GB/T 2260 stops
+# at the county, so such a unit has its county's code and the level "township".
+TOWNSHIP_ORGAN = re.compile(r"(街道办事处|街道|[镇乡]人民政府|[镇乡])$")
 
 DATE_TIME = re.compile(
     r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -143,7 +146,10 @@ def unit_from(title: str | None, hint: dict | None) -> Unit:
         return Unit(name, hint_code, hint.get("level") if hint.get("name") == name else None)
     place, organ = found
     organ = SHORT_GOVERNMENT.sub("人民政府", organ) or "人民政府"
-    level = place.level if organ == "人民政府" else "department"
+    if organ == "人民政府":
+        level = place.level
+    else:
+        level = "township" if TOWNSHIP_ORGAN.search(organ) else "department"
     return Unit(place.name + organ, hint_code or place.code, level)
 
 

@@ -3,6 +3,12 @@
 Columns are folders; a column page lists its articles (`./YYYYMM/tYYYYMMDD_id.html`) and links
 to its sub-columns (a year, a unit). Further list pages are `index_1.html`, `index_2.html`, …,
 announced by the pager script `createPageHTML(total, current, "index", "html")`.
+
+Which columns to enter is decided by link text and structure, never by guessing URLs: a column
+named like an annual report (年报, 2021年度, xxgknb2021), a column whose folder is named like one
+(zfxxgknb42), or a column below the current one whose link names a unit or a group of units
+(a disclosure hub's 区级机关 → 天津市河东区民政局). Everything else a page links to — the
+portal's other columns, a unit's 指南 and 制度 — is left alone.
 """
 
 from __future__ import annotations
@@ -13,9 +19,13 @@ from urllib.parse import urljoin, urlsplit
 from govcrawl.spiders.base import (
     LIST_DATE,
     NOT_A_REPORT_TEXT,
+    REPORT_COLUMN_FOLDER,
     REPORT_COLUMN_TEXT,
     REPORT_TEXT,
+    UNIT_GROUP_TEXT,
+    UNIT_NAME_TEXT,
     PortalSpider,
+    last_folder,
     link_text,
 )
 
@@ -26,8 +36,12 @@ PAGER_CALL = re.compile(r"""createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["'](\w+)
 
 
 def column_dir(url: str) -> str:
-    path = urlsplit(url).path
-    return path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+    """The folder of a page: `…/gknb/` for `…/gknb/`, `…/gknb/index_1.html` and `…/gknb`."""
+    path = urlsplit(url).path or "/"
+    if path.endswith("/"):
+        return path
+    head, last = path.rsplit("/", 1)
+    return f"{head}/" if "." in last else f"{path}/"
 
 
 def pager_pages(html: str, page_url: str) -> list[str]:
@@ -39,10 +53,25 @@ def pager_pages(html: str, page_url: str) -> list[str]:
     return [urljoin(page_url, f"{prefix}_{n}.{extension}") for n in range(1, total)]
 
 
+def is_report_column(url: str, text: str, page_url: str, units_named: str | None) -> bool:
+    """Whether a column link leads to annual reports. Links up the tree (breadcrumbs, 首页) never
+    do: discovery goes down from the start columns, so one district never climbs into another."""
+    if urlsplit(url).netloc == urlsplit(page_url).netloc and column_dir(page_url).startswith(column_dir(url)):
+        return False
+    names_unit = bool(UNIT_NAME_TEXT.search(text) or UNIT_GROUP_TEXT.search(text))
+    if units_named is not None:
+        return names_unit and units_named in text
+    if REPORT_COLUMN_TEXT.search(text) or REPORT_COLUMN_FOLDER.search(last_folder(url)):
+        return True
+    below_here = urlsplit(url).netloc == urlsplit(page_url).netloc and column_dir(url).startswith(column_dir(page_url))
+    return below_here and names_unit
+
+
 class TrsWcmSpider(PortalSpider):
-    def parse_column(self, response, unit: dict | None):
+    def parse_column(self, response, portal: str, unit: dict | None):
         self.crawler.stats.inc_value("govcrawl/list_pages")
-        here = column_dir(response.url)
+        page_url = response.url
+        units_named = response.meta.get("units_named")
         for anchor in response.css("a[href]"):
             href = anchor.attrib["href"].strip()
             if href.startswith(("javascript:", "#", "mailto:")):
@@ -55,15 +84,8 @@ class TrsWcmSpider(PortalSpider):
                     item_text = " ".join(anchor.xpath("./ancestor::*[self::li or self::dl or self::tr][1]//text()").getall())
                     date = LIST_DATE.search(item_text)
                     list_date = "-".join(f"{int(g):02d}" for g in date.groups()) if date else None
-                    yield self.follow_report(response, url, text, list_date, unit)
-            elif COLUMN_PATH.search(path) and (
-                REPORT_COLUMN_TEXT.search(text) or (path.startswith(here) and column_dir(url) != here)
-            ):
-                yield response.follow(
-                    url,
-                    callback=self.parse_column,
-                    errback=self.on_error,
-                    cb_kwargs={"unit": self.unit_of_column(url, text, unit)},
-                )
+                    yield self.follow_report(response, url, text, list_date, portal, unit)
+            elif COLUMN_PATH.search(path) and is_report_column(url, text, page_url, units_named):
+                yield self.column_request(url, portal, self.unit_of_column(portal, url, text, unit), follow_from=response)
         for page in pager_pages(response.text, response.url):
-            yield response.follow(page, callback=self.parse_column, errback=self.on_error, cb_kwargs={"unit": unit})
+            yield self.column_request(page, portal, unit, follow_from=response, units_named=units_named)
