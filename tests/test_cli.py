@@ -11,7 +11,7 @@ import urllib.request
 
 from govcrawl.replica.server import DEFAULT_SITES
 
-from .conftest import ROOT
+from .crawling import ROOT
 
 SEED_000_PAGE = DEFAULT_SITES / "www.tj.gov.cn/zwgk/zfxxgkzl/gknb/xxgknb2020/tjsrmzf/202103/t20210330_5402052.html"
 

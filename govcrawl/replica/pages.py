@@ -246,3 +246,82 @@ def gk_list_rows(entries: list[ListEntry]) -> str:
         for e in entries
     )
     return f'<table width="100%" border="0" cellspacing="0" cellpadding="0" class="list">\n{rows}\n</table>'
+
+
+# -- the district portals (www.tjhq.gov.cn, …) --------------------------------------------
+# Seed 002's page: `天津市红桥区人民政府 2019年12月3日星期二` (a date fixed in the template),
+# `无障碍 简体| 繁体`, title, `来源:政府办 发布时间:2021-03-08 16:47`, body, then the footer lines
+# `关于我们 | 使用帮助 | 网站声明 | 网站地图` (em spaces around the bars), `主办:…办公室`, `网站标识码:…`, ICP, 公网安备.
+# `site` is a district_sites.District.
+
+DISTRICT_TODAY = "2019年12月3日星期二"
+DISTRICT_NAV = (("/xwzx/", "新闻中心"), ("/zwfw/", "政务服务"), ("/hdjl/", "互动交流"))
+DISTRICT_FOOTER_LINKS = (("/gywm/", "关于我们"), ("/sybz/", "使用帮助"), ("/wzsm/", "网站声明"), ("/wzdt/", "网站地图"))
+
+
+def district_page(site, title: str, head_meta: str, main: str, bare: bool = False) -> str:
+    """Any page of a district portal: the top bar (left out on `bare` pages), `main`, the footer."""
+    top = "" if bare else f"""<div class="top"><div class="w1200 clearfix">
+<div class="top-l"><span class="site-name">{site.government}</span> <span class="today">{DISTRICT_TODAY}</span></div>
+<div class="top-r"><a href="javascript:void(0);" id="wza">无障碍</a> <a href="javascript:void(0);" class="jt">简体</a>| <a href="javascript:void(0);" class="ft">繁体</a></div>
+</div></div>"""
+    links = "&emsp;|&emsp; ".join(f'<a href="{href}" target="_blank">{text}</a>' for href, text in DISTRICT_FOOTER_LINKS)
+    return f"""<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<meta name="SiteName" content="{site.government}">
+<meta name="SiteDomain" content="{site.host}">
+<meta name="SiteIDCode" content="{site.site_id}">
+{head_meta}
+<title>{escape(title)}_{site.government}</title>
+<link rel="stylesheet" type="text/css" href="/images/qu_style.css">
+</head>
+<body>
+{top}
+{main}
+<div class="footer"><div class="w1200">
+<p class="footer-links">{links}</p>
+<p>主办:{site.government}办公室</p>
+<p>网站标识码:{site.site_id}<br>ICP备案编号:津ICP备{site.icp_number}号<br>津公网安备:{site.beian_number}号</p>
+</div></div>
+</body>
+</html>
+"""
+
+
+def district_article(site, url: str, title: str, column: str, publisher: str, published: datetime, body: str,
+                     bare: bool = False) -> str:
+    pubdate = f"{published:%Y-%m-%d %H:%M}"
+    meta = f"""<meta name="ColumnName" content="{escape(column)}">
+<meta name="ArticleTitle" content="{escape(title)}">
+<meta name="PubDate" content="{pubdate}">
+<meta name="ContentSource" content="{escape(publisher)}">
+<meta name="Url" content="{url}">"""
+    main = f"""<div class="xl-main w1200">
+<h1 class="xl-title">{escape(title)}</h1>
+<div class="xl-info"><span>来源:{escape(publisher)}</span> <span>发布时间:{pubdate}</span></div>
+<div class="xl-content" id="zoom">
+<div class="TRS_Editor">
+{body}
+</div>
+</div>
+</div>"""
+    return district_page(site, title, meta, main, bare)
+
+
+def district_column(site, column: str, crumbs: list[tuple[str, str]], content: str,
+                    friends: tuple[tuple[str, str], ...]) -> str:
+    """A list or navigation page: the portal's navigation, breadcrumb, `content`, 友情链接."""
+    nav = "".join(f'<li><a href="{href}">{text}</a></li>' for href, text in
+                  (("/", "首页"), *DISTRICT_NAV[:1], (site.hub, "政务公开"), *DISTRICT_NAV[1:]))
+    crumb_links = " &gt; ".join(f'<a href="{href}">{escape(text)}</a>' for href, text in crumbs)
+    friend_links = "".join(f'<a href="{href}" target="_blank">{text}</a>' for href, text in friends)
+    main = f"""<div class="nav w1200"><ul>{nav}</ul></div>
+<div class="crumb w1200">当前位置:<a href="/">首页</a> &gt; {crumb_links}</div>
+<div class="main w1200">
+<div class="column-title"><h2>{escape(column)}</h2></div>
+{content}
+</div>
+<div class="yqlj w1200"><span>友情链接:</span>{friend_links}</div>"""
+    return district_page(site, column, f'<meta name="ColumnName" content="{escape(column)}">', main)

@@ -1,0 +1,73 @@
+"""Running spiders the way a user does — `scrapy crawl NAME -s REPLICA_URL=…` in a subprocess,
+the real Scrapy engine over real HTTP to the replica — and reading back what they wrote."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jsonlines
+
+from govcrawl.replica.server import DEFAULT_SITES, ReplicaServer, load_manifest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Crawl:
+    records: list[dict]
+    cells: list[dict]
+    errors: list[dict]
+    served: list[tuple[str, str, str, int]]  # (method, host, path, status) as the replica saw them
+    user_agents: set[str]
+    raw: Path
+
+    def served_paths(self) -> set[tuple[str, str]]:
+        return {(host, path) for _method, host, path, _status in self.served}
+
+
+def host_path(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.hostname, parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def run_scrapy(spider: str, replica_url: str, *args: str) -> subprocess.CompletedProcess:
+    completed = subprocess.run(
+        [
+            sys.executable, "-m", "scrapy", "crawl", spider,
+            "-s", f"REPLICA_URL={replica_url}",
+            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+            *args,
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return completed
+
+
+def crawl(spider: str, out: Path, *args: str) -> Crawl:
+    feeds = {str(out / f"{name}.jsonl"): {"format": name} for name in ("reports", "cells", "errors")}
+    with ReplicaServer(DEFAULT_SITES) as replica:
+        run_scrapy(spider, replica.url, "-s", f"FEEDS={json.dumps(feeds)}", "-s", f"RAW_STORE_DIR={out / 'raw'}", *args)
+        served, user_agents = replica.requests, replica.user_agents
+
+    def read(name):
+        with jsonlines.open(out / f"{name}.jsonl") as reader:
+            return list(reader)
+
+    return Crawl(read("reports"), read("cells"), read("errors"), served, user_agents, out / "raw")
+
+
+def expectations(spider: str) -> dict:
+    """What the replica's builder says a complete crawl by `spider` must do."""
+    data = load_manifest()["spiders"][spider]
+    return {
+        "reports": {r["url"]: r for r in data["reports"]},
+        "lists": data["lists"],
+        "not_reports": {r["url"]: r["why"] for r in data["not_reports"]},
+        "off_limits": data["off_limits"],
+    }

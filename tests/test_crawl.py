@@ -1,0 +1,115 @@
+"""Every spider end to end against the replica: exactly the expected reports, every list page,
+nothing it has no business with, records equal to what the replica rendered."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from govcrawl.portals import load_definitions
+from govcrawl.replica.server import load_manifest
+
+from .crawling import crawl, expectations, host_path
+
+SPIDERS = sorted(load_manifest()["spiders"])
+
+
+@pytest.fixture(scope="module", params=SPIDERS)
+def run(request, tmp_path_factory):
+    spider = request.param
+    return spider, crawl(spider, tmp_path_factory.mktemp(spider)), expectations(spider)
+
+
+def test_yields_exactly_the_reports_of_the_replica(run):
+    _spider, result, expected = run
+    urls = [r["url"] for r in result.records]
+    assert len(urls) == len(set(urls)), "a report was yielded twice"
+    assert set(urls) == set(expected["reports"])
+
+
+def test_requests_every_list_page(run):
+    _spider, result, expected = run
+    served = result.served_paths()
+    assert [u for u in expected["lists"] if host_path(u) not in served] == []
+
+
+def test_never_requests_what_a_report_crawl_has_no_business_with(run):
+    spider, result, expected = run
+    served = result.served_paths()
+    assert [u for u in expected["off_limits"] if host_path(u) in served] == []
+    (definition,) = [d for d in load_definitions() if d.name == spider]
+    for host, _path in served:
+        assert any(host == d or host.endswith("." + d) for d in definition.allowed_domains), f"left the portal: {host}"
+
+
+def test_obeys_robots_txt_and_names_the_project(run):
+    _spider, result, _expected = run
+    served = result.served_paths()
+    assert {host for host, path in served if path == "/robots.txt"} == {host for host, _path in served}
+    (user_agent,) = result.user_agents
+    assert user_agent.startswith("govcrawl/")
+
+
+def test_records_keep_the_real_portal_urls(run):
+    spider, result, _expected = run
+    for record in result.records:
+        assert not urlsplit(record["url"]).hostname.startswith("127.")
+        assert record["portal"] == spider
+        assert record["source_file"] is None
+
+
+def test_records_match_what_the_replica_rendered(run):
+    _spider, result, expected = run
+    for record in result.records:
+        want = expected["reports"][record["url"]]
+        got = {
+            "title": record["title"],
+            "unit": record["unit"],
+            "year": record["year"],
+            "format": record["format"],
+            "published": record["published"],
+            "publisher": record["publisher"],
+            "tables": record["tables"],
+            "failing_checks": sorted(c["rule"] for c in record["checks"] if c["status"] == "fail"),
+        }
+        assert got == {key: want[key] for key in got if key != "failing_checks"} | {
+            "failing_checks": sorted(want["failing_checks"])
+        }, record["url"]
+        assert set(want["flags"]) <= set(record["flags"]), record["url"]
+
+
+def test_pages_that_are_not_reports_give_no_record(run):
+    _spider, result, expected = run
+    assert not {r["url"] for r in result.records} & set(expected["not_reports"])
+
+
+def test_dead_links_and_broken_pages_are_error_entries_and_the_crawl_goes_on(run):
+    _spider, result, expected = run
+    errors = {e["url"]: e for e in result.errors}
+    kinds = {"dead_link": ("download", "HTTP 404"), "broken": ("extract", "truncated")}
+    for url, why in expected["not_reports"].items():
+        if why in kinds:
+            stage, says = kinds[why]
+            assert errors[url]["stage"] == stage
+            assert says in errors[url]["error"] + errors[url]["detail"]
+    assert len(errors) == sum(why in kinds for why in expected["not_reports"].values())
+    assert result.records, "nothing collected"
+
+
+def test_cells_feed_lines_belong_to_records(run):
+    _spider, result, _expected = run
+    records = {r["id"]: r for r in result.records}
+    assert len(result.cells) == sum(
+        len(row) for r in result.records for table in r["tables"].values() if table for row in table.values()
+    ) + sum(1 for c in result.cells if c["value"] is None)
+    for cell in result.cells:
+        record = records[cell["report_id"]]
+        assert record["tables"][cell["table"]] is not None
+        assert (cell["year"], cell["unit"]) == (record["year"], record["unit"]["name"])
+
+
+def test_raw_bytes_are_kept_by_sha256(run):
+    _spider, result, _expected = run
+    for record in result.records:
+        assert (result.raw / record["sha256"][:2] / record["sha256"]).is_file()

@@ -1,0 +1,57 @@
+"""What is particular to single portals: seed pages rebuilt in the replica, `-O`, scope=all."""
+
+from __future__ import annotations
+
+import json
+
+import jsonlines
+import pytest
+
+from govcrawl.extract.evaluate import score_record
+from govcrawl.replica.server import DEFAULT_SITES, ReplicaServer, load_manifest
+
+from .crawling import crawl, expectations, run_scrapy
+
+SEED_000_URL = "https://www.tj.gov.cn/zwgk/zfxxgkzl/gknb/xxgknb2020/tjsrmzf/202103/t20210330_5402052.html"
+SEED_002_URL = "http://www.tjhq.gov.cn/zwgk/zfxxgkqzf/qzf/zfxxgknb2/202103/t20210308_5378162.html"
+
+
+@pytest.fixture(scope="module")
+def everything(tmp_path_factory):
+    return crawl("tianjin", tmp_path_factory.mktemp("all"), "-a", "scope=all")
+
+
+def test_seed_000_page_has_its_tables_as_images(everything, shared):
+    (record,) = [r for r in everything.records if r["url"] == SEED_000_URL]
+    gold = json.loads((shared / "gold" / "000_5ec2f74a97fd9e7f.json").read_text(encoding="utf-8"))
+    assert score_record("000 page", record, gold).differences == []
+    assert "tables_as_images" in record["flags"]
+
+
+def test_seed_002_page_rebuilt_with_html_tables_reproduces_its_gold(everything, shared):
+    (record,) = [r for r in everything.records if r["url"] == SEED_002_URL]
+    gold = json.loads((shared / "gold" / "002_5b7f9e9403413c40.json").read_text(encoding="utf-8"))
+    assert score_record("002 page", record, gold).differences == []
+    assert record["via"] == "html" and record["portal"] == "hongqiao"
+
+
+def test_scope_all_crawls_the_municipal_portal_and_every_district(everything):
+    spiders = load_manifest()["spiders"]
+    expected = {url for spider in spiders for url in expectations(spider)["reports"]}
+    assert {r["url"] for r in everything.records} == expected
+    districts = {name for name in spiders if name != "tianjin"}
+    by_portal = {r["portal"] for r in everything.records}
+    assert by_portal == {"tianjin"} | districts
+    for record in everything.records:
+        if record["url"].startswith("http://gk.tj.gov.cn/"):
+            assert record["portal"] == "tianjin"  # the shared column is the municipal portal's
+
+
+def test_dash_O_writes_schema_records_only(tmp_path):
+    target = tmp_path / "reports.jsonl"
+    with ReplicaServer(DEFAULT_SITES) as replica:
+        run_scrapy("hongqiao", replica.url, "-O", str(target), "-s", f"RAW_STORE_DIR={tmp_path / 'raw'}")
+    with jsonlines.open(target) as reader:
+        records = list(reader)
+    assert {r["url"] for r in records} == set(expectations("hongqiao")["reports"])
+    assert all(list(r)[:4] == ["id", "portal", "url", "source_file"] for r in records)
