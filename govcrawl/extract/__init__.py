@@ -1,6 +1,6 @@
 """The extraction engine: the bytes of a report page or file in, the record of schema.md out.
 
-    decoding → Document (htmlpage | plaintext) → script → body (chrome, header, tail)
+    decoding → Document (htmlpage | plaintext | pdf | docx) → script → body (chrome, header, tail)
     → metadata, sections, stats, tables (tables/), checks → record
 
 No Scrapy here: the crawl's pipeline and `govcrawl parse` call the same `extract`.
@@ -14,26 +14,38 @@ from urllib.parse import urlsplit
 
 from govcrawl.extract.decoding import decode
 from govcrawl.extract.document import Document
+from govcrawl.extract.docx import document_from_docx, is_docx
 from govcrawl.extract.errors import ExtractionError
 from govcrawl.extract.htmlpage import document_from_html, is_html
+from govcrawl.extract.pdf import document_from_pdf, has_text_layer
 from govcrawl.extract.plaintext import document_from_text
 from govcrawl.extract.record import Extraction, Source, build_extraction
 from govcrawl.extract.script import is_traditional, to_simplified
 
 __all__ = ["Extraction", "ExtractionError", "extract", "extract_file"]
 
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MEDIA_TYPES_BY_SUFFIX = {
     ".html": "text/html",
     ".htm": "text/html",
     ".shtml": "text/html",
     ".jhtml": "text/html",
     ".txt": "text/plain",
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": PDF,
+    ".docx": DOCX,
     ".doc": "application/msword",
 }
-# Magic numbers of the binary formats the engine does not read yet.
-BINARY_SIGNATURES = {b"%PDF": "application/pdf", b"PK\x03\x04": "application/zip", b"\xd0\xcf\x11\xe0": "application/msword"}
+# Magic numbers of the binary formats; the bytes decide over a declared type or a file name.
+BINARY_SIGNATURES = {b"%PDF": PDF, b"PK\x03\x04": "application/zip", b"\xd0\xcf\x11\xe0": "application/msword"}
+# A PDF may have junk before its header; readers accept it within the first kilobyte.
+PDF_HEADER_WINDOW = 1024
+# Declared types that say nothing about the format (download links, misconfigured servers).
+GENERIC_MEDIA_TYPES = frozenset(
+    {"application/octet-stream", "binary/octet-stream", "application/x-download", "application/download", "application/force-download"}
+)
+# "via" of the record: where the tables were read from.
+VIA = {"text/html": "html", "text/plain": "text", PDF: "pdf", DOCX: "docx"}
 
 
 def extract(
@@ -47,15 +59,14 @@ def extract(
     fetched_at: str | None = None,
 ) -> Extraction:
     media_type = _media_type(raw, media_type, source_file, url)
-    if media_type not in ("text/html", "text/plain"):
+    if media_type not in VIA:
         raise ExtractionError(f"{media_type} is not read yet")
-    page = decode(raw, media_type)
-    is_page_html = media_type == "text/html"
-    document = document_from_html(page) if is_page_html else document_from_text(page)
+    document = _document(raw, media_type)
     traditional = is_traditional(" ".join(b.text for b in document.blocks[:200]))
     if traditional:
         document = _simplified(document)
-    source = Source(raw, url, source_file, portal, unit, fetched_at, "html" if is_page_html else "text")
+    image_only = media_type == PDF and not has_text_layer(document)
+    source = Source(raw, url, source_file, portal, unit, fetched_at, VIA[media_type], image_only=image_only)
     return build_extraction(document, source, converted_from_traditional=traditional)
 
 
@@ -64,17 +75,35 @@ def extract_file(path: Path | str) -> Extraction:
     return extract(path.read_bytes(), source_file=path.name)
 
 
+def _document(raw: bytes, media_type: str) -> Document:
+    if media_type == PDF:
+        return document_from_pdf(raw)
+    if media_type == DOCX:
+        return document_from_docx(raw)
+    page = decode(raw, media_type)
+    return document_from_html(page) if media_type == "text/html" else document_from_text(page)
+
+
 def _media_type(raw: bytes, given: str | None, source_file: str | None, url: str | None) -> str:
-    """The declared type without parameters; else by file extension; else sniffed from the bytes."""
-    if given:
-        return given.split(";")[0].strip().lower()
+    """The format the bytes are in: a binary signature first (servers send PDFs as text/html
+    and attachments as octet-stream); else the declared type without parameters; else by file
+    extension; else HTML or text sniffed from the bytes."""
+    declared = (given or "").split(";")[0].strip().lower()
+    if declared in GENERIC_MEDIA_TYPES:
+        declared = ""
     name = source_file or (urlsplit(url).path if url else "")
-    by_suffix = MEDIA_TYPES_BY_SUFFIX.get(PurePosixPath(name).suffix.lower())
-    if by_suffix:
-        return by_suffix
-    for signature, media_type in BINARY_SIGNATURES.items():
-        if raw.startswith(signature):
-            return media_type
+    by_name = declared or MEDIA_TYPES_BY_SUFFIX.get(PurePosixPath(name).suffix.lower())
+    sniffed = next((media_type for signature, media_type in BINARY_SIGNATURES.items() if raw.startswith(signature)), None)
+    if sniffed is None and b"%PDF-" in raw[:PDF_HEADER_WINDOW]:
+        sniffed = PDF
+    if sniffed == "application/zip" and (by_name == DOCX or is_docx(raw)):
+        return DOCX  # a .docx that is no Word document: its reader says what is wrong
+    if sniffed == "application/msword" and by_name == DOCX:
+        return DOCX  # a password-protected .docx is an OLE container: its reader says so
+    if sniffed:
+        return sniffed
+    if by_name:
+        return by_name
     return "text/html" if is_html(raw[:2048].decode("latin-1").lower()) else "text/plain"
 
 

@@ -23,6 +23,7 @@ from govcrawl.extract.metadata import (
 from govcrawl.extract.sections import Section, find_sections
 from govcrawl.extract.stats import stated_figures
 from govcrawl.extract.tables import TableReading, read_tables
+from govcrawl.extract.tables.values import parse_value
 
 # A report is one when its title says so and at least this many known section headings follow,
 # or when the statutory tables are there.
@@ -44,7 +45,8 @@ class Source:
     portal: str
     unit_hint: dict | None
     fetched_at: str | None
-    via: str  # "html" | "text": where tables would come from
+    via: str  # "html" | "text" | "pdf" | "docx": where tables would come from
+    image_only: bool = False  # a PDF without a text layer (a scan): nothing in it can be read
 
 
 def build_extraction(document: Document, source: Source, converted_from_traditional: bool) -> Extraction:
@@ -60,12 +62,16 @@ def build_extraction(document: Document, source: Source, converted_from_traditio
     period = statistics_period(text)
     if year is None and period is not None:
         year = period.start_year
+    blank_form = year is None and _all_blank(reading)
+    if blank_form:
+        reading = TableReading(format=reading.format)
     unit = unit_from(title, source.unit_hint)
     header = document.meta.get("lines", "").split("\n") + body.header_lines
     tables_read = any(table is not None for table in reading.tables.values())
     checks = run_checks(reading, stats)
     is_report = (
-        bool(title)
+        not blank_form
+        and bool(title)
         and is_report_title(title)
         and not is_not_report_title(title)
         and (sum(1 for s in sections if s.key) >= MIN_REPORT_SECTIONS or tables_read)
@@ -77,6 +83,12 @@ def build_extraction(document: Document, source: Source, converted_from_traditio
         converted_from_traditional=converted_from_traditional,
         period_consistent=period is None or period.consistent,
     )
+    if source.image_only:
+        # Nothing can be read, so nothing is claimed about the content either: not even that
+        # it is no report.
+        flags = ["tables_as_images"]
+    elif blank_form:
+        flags.append("blank_form")
     report_id = hashlib.sha1((source.url or "").encode() if source.url else source.raw).hexdigest()
     fmt = reading.format or _format_by_year(year)
     record = {
@@ -109,6 +121,13 @@ def build_extraction(document: Document, source: Source, converted_from_traditio
         for cell in reading.cells
     ]
     return Extraction(record, cells)
+
+
+def _all_blank(reading: TableReading) -> bool:
+    """Statutory tables with every value cell left blank. In a document that names no year this
+    is the national template: a blank form, not a report of zero activity, so its tables are
+    null rather than read as zeros."""
+    return bool(reading.cells) and all(parse_value(cell["raw"]).blank for cell in reading.cells)
 
 
 def _format_by_year(year: int | None) -> str:

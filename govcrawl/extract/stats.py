@@ -2,7 +2,7 @@
 
 Each key has phrase patterns, matched within one sentence; a pattern with a gate applies only
 to sentences the gate matches (「其他4件」 counts applicants only in the sentence about
-applicants). Phrases require the sentence's own wording for the whole (共收到…申请N件), so a
+applicants). Phrases require the sentence's own wording for the whole (共收到…申请N件, 全区受理…申请N件), so a
 part (市级各部门收到申请5912件) never stands in for a total. The first match of a key wins.
 """
 
@@ -15,12 +15,13 @@ from govcrawl.extract.decoding import nfkc
 N = r"(?P<n>\d[\d,]*)"
 Q = r"[“”\"']?"  # reports quote outcome names: 其中“予以公开”80件
 APPLICATION = r"(?:政府信息公开)?(?:依申请|申请)"
+WHOLE = r"(?:共|全[省市区县旗镇乡])"  # the sentence's own word for the whole: 共收到, 全区受理
 NEXT_YEAR = r"(?:下一?年度?|\d{4}年度?)"
 
 # (key, pattern, gate)
 STAT_PATTERNS: tuple[tuple[str, str, str | None], ...] = (
-    ("applications.new_received", rf"共(?:新)?(?:收到|受理|接收|接到){APPLICATION}(?:数量)?(?:共)?{N}件", None),
-    ("applications.new_received", rf"共(?:新)?(?:收到|受理|接收|接到){N}件(?:政府信息公开)?申请", None),
+    ("applications.new_received", rf"{WHOLE}(?:新)?(?:收到|受理|接收|接到){APPLICATION}(?:数量)?(?:共)?{N}件", None),
+    ("applications.new_received", rf"{WHOLE}(?:新)?(?:收到|受理|接收|接到){N}件(?:政府信息公开)?申请", None),
     ("applications.new_received", rf"本年新收{APPLICATION}(?:数量)?{N}件", None),
     ("applications.carried_over_in", rf"(?:上年结转|结转上年|上年度结转|\d{{4}}年结转至\d{{4}}年)(?:的)?{APPLICATION}?(?:数量)?{N}件", None),
     ("applications.results_total", rf"答复{APPLICATION}{N}件", None),
