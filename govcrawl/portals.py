@@ -1,6 +1,6 @@
 """Portal definitions: the data in seeds/*.toml that spiders are generated from.
 
-A definition names the spider, its CMS family (which base spider crawls it), the domains it may
+A definition names the spider, its CMS family (how its lists are read), the domains it may
 enter, where it starts, the unit that owns the portal and the unit folders already known. A
 malformed file fails loudly at import, naming the file and the field.
 """
@@ -45,6 +45,7 @@ class PortalDefinition:
     # Columns of another portal that list many portals' units (gk.tj.gov.cn's 区县 column):
     # (url, words) — only the units whose link text contains the words are followed.
     shared_columns: tuple[tuple[str, str], ...] = ()
+    lists: dict = field(default_factory=dict)  # options of the CMS family (linklist: URL shapes)
     settings: dict = field(default_factory=dict)
     part_of: str | None = None  # the spider whose `-a scope=all` crawl includes this portal
     description: str = ""
@@ -101,8 +102,10 @@ def parse_definition(data: dict, source: Path, where: str | None = None) -> Port
             raise DefinitionError(f"{where}: shared_columns[{i}].units_named: missing")
         shared_columns.append((url, words))
     settings = data.get("settings", {})
-    if not isinstance(settings, dict):
-        raise DefinitionError(f"{where}: field 'settings' must be a table")
+    lists = data.get("lists", {})
+    for key, value in (("settings", settings), ("lists", lists)):
+        if not isinstance(value, dict):
+            raise DefinitionError(f"{where}: field {key!r} must be a table")
     return PortalDefinition(
         name=name,
         cms=cms,
@@ -111,6 +114,7 @@ def parse_definition(data: dict, source: Path, where: str | None = None) -> Port
         owner=_unit(data.get("owner"), f"{where}: owner"),
         units=units,
         shared_columns=tuple(shared_columns),
+        lists=lists,
         settings=settings,
         part_of=data.get("part_of"),
         description=str(data.get("description", "")),

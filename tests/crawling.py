@@ -46,6 +46,8 @@ def run_scrapy(spider: str, replica_url: str, *args: str) -> subprocess.Complete
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
+    # A callback that raises is logged and skipped by Scrapy; here it is a failure.
+    assert "Traceback" not in completed.stderr, completed.stderr[completed.stderr.index("Traceback") - 300 :][:3000]
     return completed
 
 

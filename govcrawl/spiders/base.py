@@ -1,7 +1,8 @@
 """What every portal spider shares, whatever the CMS: start, report pages, error entries.
 
-A CMS family subclasses `PortalSpider` and implements `parse_column` (a list page of that CMS);
-the portal itself is data (seeds/*.toml) and the class is generated from it.
+A portal is data (seeds/*.toml); its spider class is generated from it (portals.py). How a
+portal's lists are read comes from its CMS family (`ListRules`: trs.py, linklist.py), chosen per
+portal, so one crawl can span portals of different CMSs.
 
 `-a scope=all` crawls, in the same run, every portal whose definition says `part_of = "<this
 spider>"` (the Tianjin districts for `tianjin`). A record's `portal` is the portal whose columns
@@ -10,7 +11,6 @@ led to the page.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 from typing import ClassVar
 
@@ -19,37 +19,37 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from govcrawl.items import CrawlError, ReportPage
-from govcrawl.portals import PortalDefinition, Unit, load_definitions
+from govcrawl.portals import DefinitionError, PortalDefinition, Unit, load_definitions
+from govcrawl.spiders.linklist import LinkListRules
+from govcrawl.spiders.links import (
+    NOT_A_REPORT_TEXT,
+    REPORT_TEXT,
+    UNIT_NAME_TEXT,
+    ListRules,
+    last_folder,
+    link_text,
+    list_date,
+    names_unit,
+)
+from govcrawl.spiders.trs import TrsWcmRules
 
-# Link texts of a report, of an annual-report column, and of pages that only talk about a report.
-REPORT_TEXT = re.compile(r"年报|年度报告|工作报告")
-REPORT_COLUMN_TEXT = re.compile(r"年报|年度报告|xxgknb\s*\d{4}|^\s*\d{4}\s*年度?\s*$", re.IGNORECASE)
-NOT_A_REPORT_TEXT = re.compile(r"解读|图解|问答|答记者问")
-# Folder names of annual-report columns: gknb, xxgknb2020, zfxxgknb42, xxgknb_530, xxgk_zfxgknb_jxlj.
-REPORT_COLUMN_FOLDER = re.compile(r"(?:gk|xx)\w*nb", re.IGNORECASE)
-# A link text that names a government unit, or a group of units, on a disclosure hub.
-UNIT_NAME_TEXT = re.compile(r"(人民政府|委员会|委|办公厅|办公室|局|中心|街道办事处|街道|镇|乡)$")
-UNIT_GROUP_TEXT = re.compile(r"部门|机关|单位|街道|街镇|乡镇|区县|区政府|市政府")
-LIST_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+# The CMS families: how each one's lists are read. A definition's `cms` picks one.
+LIST_RULES: dict[str, type[ListRules]] = {"trs_wcm": TrsWcmRules, "link_list": LinkListRules}
+
+
+def list_rules(definition: PortalDefinition) -> ListRules:
+    family = LIST_RULES.get(definition.cms)
+    if family is None:
+        raise DefinitionError(
+            f"{definition.source}: field 'cms': unknown CMS family {definition.cms!r} (known: {', '.join(sorted(LIST_RULES))})"
+        )
+    return family(definition)
+
 SCOPES = ("own", "all")
 
 
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def link_text(anchor) -> str:
-    """The visible text of a link, or its title when the text is cut short with an ellipsis."""
-    text = " ".join(t.strip() for t in anchor.css("::text").getall() if t.strip())
-    title = (anchor.attrib.get("title") or "").strip()
-    if title and (not text or text.endswith(("...", "…")) or len(title) > len(text)):
-        return title
-    return text
-
-
-def last_folder(url: str) -> str:
-    folders = [f for f in url.split("?")[0].split("/")[3:] if f and "." not in f]
-    return folders[-1] if folders else ""
 
 
 class PortalSpider(scrapy.Spider):
@@ -61,6 +61,7 @@ class PortalSpider(scrapy.Spider):
             raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
         members = [d for d in load_definitions() if d.part_of == self.name] if scope == "all" else []
         self.portals = {d.name: d for d in [self.definition, *members]}
+        self.rules = {d.name: list_rules(d) for d in self.portals.values()}
         self.allowed_domains = sorted({domain for d in self.portals.values() for domain in d.allowed_domains})
 
     async def start(self):
@@ -85,7 +86,29 @@ class PortalSpider(scrapy.Spider):
         )
 
     def parse_column(self, response, portal: str, unit: dict | None):
-        raise NotImplementedError
+        """A list page: follow its report links, the columns that lead to reports, its pages."""
+        self.crawler.stats.inc_value("govcrawl/list_pages")
+        rules = self.rules[portal]
+        units_named = response.meta.get("units_named")
+        for anchor in response.css("a[href]"):
+            href = anchor.attrib["href"].strip()
+            if href.startswith(("javascript:", "#", "mailto:")):
+                continue
+            url = response.urljoin(href)
+            text = link_text(anchor)
+            if rules.is_article(url):
+                if REPORT_TEXT.search(text) and not NOT_A_REPORT_TEXT.search(text):
+                    yield self.follow_report(response, url, text, list_date(anchor), portal, unit)
+            elif rules.is_list(url) and self.enters(rules, url, text, response.url, units_named):
+                yield self.column_request(url, portal, self.unit_of_column(portal, url, text, unit), follow_from=response)
+        for page in rules.further_pages(response):
+            yield self.column_request(page, portal, unit, follow_from=response, units_named=units_named)
+
+    @staticmethod
+    def enters(rules: ListRules, url: str, text: str, page_url: str, units_named: str | None) -> bool:
+        if units_named is not None:  # a shared column: only the units named
+            return names_unit(text) and units_named in text and url != page_url
+        return rules.leads_to_reports(url, text, page_url)
 
     def unit_of_column(self, portal: str, url: str, text: str, current: dict | None) -> dict | None:
         """The unit a column belongs to: a known folder, a link text naming a unit, or the parent's."""

@@ -6,25 +6,15 @@ placed in this module's namespace under the CamelCase of their name.
 
 from __future__ import annotations
 
-from govcrawl.portals import DefinitionError, PortalDefinition, load_definitions
-from govcrawl.spiders.base import PortalSpider
-from govcrawl.spiders.trs import TrsWcmSpider
-
-SPIDER_BASES: dict[str, type[PortalSpider]] = {
-    "trs_wcm": TrsWcmSpider,
-}
+from govcrawl.portals import PortalDefinition, load_definitions
+from govcrawl.spiders.base import PortalSpider, list_rules
 
 
 def spider_class(definition: PortalDefinition) -> type[PortalSpider]:
-    base = SPIDER_BASES.get(definition.cms)
-    if base is None:
-        raise DefinitionError(
-            f"{definition.source}: field 'cms': unknown CMS family {definition.cms!r} "
-            f"(known: {', '.join(sorted(SPIDER_BASES))})"
-        )
+    list_rules(definition)  # an unknown CMS family or bad list options fail here, at import
     return type(
         "".join(part.capitalize() for part in definition.name.split("_")) + "Spider",
-        (base,),
+        (PortalSpider,),
         {
             "name": definition.name,
             "definition": definition,

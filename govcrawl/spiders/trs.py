@@ -16,18 +16,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from govcrawl.spiders.base import (
-    LIST_DATE,
-    NOT_A_REPORT_TEXT,
-    REPORT_COLUMN_FOLDER,
-    REPORT_COLUMN_TEXT,
-    REPORT_TEXT,
-    UNIT_GROUP_TEXT,
-    UNIT_NAME_TEXT,
-    PortalSpider,
-    last_folder,
-    link_text,
-)
+from govcrawl.spiders.links import REPORT_COLUMN_FOLDER, REPORT_COLUMN_TEXT, ListRules, last_folder, names_unit
 
 ARTICLE_PATH = re.compile(r"/\d{6}/t\d{8}_\d+\.s?html?$")
 # A column is a folder: `…/gknb/`, `…/gknb/index.html`, or `…/gknb` (the server adds the slash).
@@ -53,39 +42,26 @@ def pager_pages(html: str, page_url: str) -> list[str]:
     return [urljoin(page_url, f"{prefix}_{n}.{extension}") for n in range(1, total)]
 
 
-def is_report_column(url: str, text: str, page_url: str, units_named: str | None) -> bool:
+def is_report_column(url: str, text: str, page_url: str) -> bool:
     """Whether a column link leads to annual reports. Links up the tree (breadcrumbs, 首页) never
     do: discovery goes down from the start columns, so one district never climbs into another."""
-    if urlsplit(url).netloc == urlsplit(page_url).netloc and column_dir(page_url).startswith(column_dir(url)):
+    same_site = urlsplit(url).netloc == urlsplit(page_url).netloc
+    if same_site and column_dir(page_url).startswith(column_dir(url)):
         return False
-    names_unit = bool(UNIT_NAME_TEXT.search(text) or UNIT_GROUP_TEXT.search(text))
-    if units_named is not None:
-        return names_unit and units_named in text
     if REPORT_COLUMN_TEXT.search(text) or REPORT_COLUMN_FOLDER.search(last_folder(url)):
         return True
-    below_here = urlsplit(url).netloc == urlsplit(page_url).netloc and column_dir(url).startswith(column_dir(page_url))
-    return below_here and names_unit
+    return same_site and column_dir(url).startswith(column_dir(page_url)) and names_unit(text)
 
 
-class TrsWcmSpider(PortalSpider):
-    def parse_column(self, response, portal: str, unit: dict | None):
-        self.crawler.stats.inc_value("govcrawl/list_pages")
-        page_url = response.url
-        units_named = response.meta.get("units_named")
-        for anchor in response.css("a[href]"):
-            href = anchor.attrib["href"].strip()
-            if href.startswith(("javascript:", "#", "mailto:")):
-                continue
-            url = response.urljoin(href)
-            path = urlsplit(url).path
-            text = link_text(anchor)
-            if ARTICLE_PATH.search(path):
-                if REPORT_TEXT.search(text) and not NOT_A_REPORT_TEXT.search(text):
-                    item_text = " ".join(anchor.xpath("./ancestor::*[self::li or self::dl or self::tr][1]//text()").getall())
-                    date = LIST_DATE.search(item_text)
-                    list_date = "-".join(f"{int(g):02d}" for g in date.groups()) if date else None
-                    yield self.follow_report(response, url, text, list_date, portal, unit)
-            elif COLUMN_PATH.search(path) and is_report_column(url, text, page_url, units_named):
-                yield self.column_request(url, portal, self.unit_of_column(portal, url, text, unit), follow_from=response)
-        for page in pager_pages(response.text, response.url):
-            yield self.column_request(page, portal, unit, follow_from=response, units_named=units_named)
+class TrsWcmRules(ListRules):
+    def is_article(self, url: str) -> bool:
+        return bool(ARTICLE_PATH.search(urlsplit(url).path))
+
+    def is_list(self, url: str) -> bool:
+        return bool(COLUMN_PATH.search(urlsplit(url).path))
+
+    def leads_to_reports(self, url: str, text: str, page_url: str) -> bool:
+        return is_report_column(url, text, page_url)
+
+    def further_pages(self, response) -> list[str]:
+        return pager_pages(response.text, response.url)

@@ -1,0 +1,60 @@
+"""The words and shapes of links on disclosure portals, whatever the CMS: what names a report,
+an annual-report column, a unit; the text and list date of a link."""
+
+from __future__ import annotations
+
+import re
+
+# Link texts of a report, of an annual-report column, and of pages that only talk about a report.
+REPORT_TEXT = re.compile(r"年报|年度报告|工作报告")
+REPORT_COLUMN_TEXT = re.compile(r"年报|年度报告|xxgknb\s*\d{4}|^\s*\d{4}\s*年度?\s*$", re.IGNORECASE)
+NOT_A_REPORT_TEXT = re.compile(r"解读|图解|问答|答记者问")
+# Folder names of annual-report columns: gknb, xxgknb2020, zfxxgknb42, xxgknb_530, xxgk_zfxgknb_jxlj.
+REPORT_COLUMN_FOLDER = re.compile(r"(?:gk|xx)\w*nb", re.IGNORECASE)
+# A link text that names a government unit, or a group of units, on a disclosure hub.
+UNIT_NAME_TEXT = re.compile(r"(人民政府|委员会|委|办公厅|办公室|局|中心|街道办事处|街道|镇|乡)$")
+UNIT_GROUP_TEXT = re.compile(r"部门|机关|单位|街道|街镇|乡镇|区县|区政府|市政府")
+LIST_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+def link_text(anchor) -> str:
+    """The visible text of a link, or its title when the text is cut short with an ellipsis."""
+    text = " ".join(t.strip() for t in anchor.css("::text").getall() if t.strip())
+    title = (anchor.attrib.get("title") or "").strip()
+    if title and (not text or text.endswith(("...", "…")) or len(title) > len(text)):
+        return title
+    return text
+
+
+def names_unit(text: str) -> bool:
+    return bool(UNIT_NAME_TEXT.search(text) or UNIT_GROUP_TEXT.search(text))
+
+
+def list_date(anchor) -> str | None:
+    """The date a list shows beside a link (in the same <li>, <dl> or table row)."""
+    item_text = " ".join(anchor.xpath("./ancestor::*[self::li or self::dl or self::tr][1]//text()").getall())
+    date = LIST_DATE.search(item_text)
+    return "-".join(f"{int(g):02d}" for g in date.groups()) if date else None
+
+
+def last_folder(url: str) -> str:
+    folders = [f for f in url.split("?")[0].split("/")[3:] if f and "." not in f]
+    return folders[-1] if folders else ""
+
+
+class ListRules:
+    """What a CMS family defines: which links are articles, which are list pages, which list pages
+    lead to annual reports, and where a list's further pages are. One instance per portal."""
+
+    def __init__(self, definition):
+        self.definition = definition
+
+    def is_article(self, url: str) -> bool:
+        raise NotImplementedError
+
+    def is_list(self, url: str) -> bool:
+        raise NotImplementedError
+
+    def leads_to_reports(self, url: str, text: str, page_url: str) -> bool:
+        raise NotImplementedError
+
+    def further_pages(self, response) -> list[str]:
+        raise NotImplementedError
