@@ -49,6 +49,8 @@ def test_title_year():
         ("洪泽区政府2023年政府信息公开工作年度报告", "淮安市洪泽区人民政府", "320813", "district"),
         ("平潭综合实验区2021年度政府信息公开工作年度报告", "平潭综合实验区管委会", "350128", "county"),
         ("天津市教育委员会2020年政府信息公开工作年度报告", "天津市教育委员会", "120000", "department"),
+        ("天津市北辰区人民政府集贤里街道办事处2023年政府信息公开工作年度报告", "天津市北辰区人民政府集贤里街道办事处", "120113", "township"),
+        ("天津市武清区崔黄口镇人民政府2022年政府信息公开工作年度报告", "天津市武清区崔黄口镇人民政府", "120114", "township"),
     ],
 )
 def test_unit_from_title(title, name, code, level):
@@ -76,3 +78,14 @@ def test_inline_headings_of_a_flattened_page():
     text = "导言。 一、总体情况 2020年临海市坚持… 二、主动公开政府信息情况\n五、存在的主要问题及改进情况 存在问题:一是…"
     titles = [s.title for s in find_sections(text)]
     assert titles == ["总体情况", "主动公开政府信息情况"]
+
+
+def test_the_names_own_place_beats_the_portal_owners_code():
+    # A district report found on the municipal portal: the hint carries the owner's code.
+    unit = unit_from("天津市河西区2017年政府信息公开工作年度报告", {"name": "天津市河西区人民政府", "region_code": "120000"})
+    assert (unit.name, unit.region_code) == ("天津市河西区人民政府", "120103")
+
+
+def test_an_organ_whose_name_holds_no_place_takes_the_crawls_code():
+    unit = unit_from("天津经济技术开发区管理委员会2022年政府信息公开工作年度报告", {"name": "开发区", "region_code": "120116"})
+    assert (unit.name, unit.region_code, unit.level) == ("天津经济技术开发区管理委员会", "120116", "department")

@@ -129,8 +129,8 @@ def unit_from(title: str | None, hint: dict | None) -> Unit:
     """The unit a report is of: named by its title when the title names one, else the crawl's hint.
 
     A bare place name means its government (临海市 → 临海市人民政府); a district named without its
-    city gets it (天桥区人民政府 → 济南市天桥区人民政府); the region code comes from the hint when
-    given, else from the place the name starts with."""
+    city gets it (天桥区人民政府 → 济南市天桥区人民政府); the region code is the place's the name
+    starts with, else the hint's."""
     hint = hint or {}
     hint_code = hint.get("region_code")
     prefix = _unit_words(title)
@@ -142,15 +142,22 @@ def unit_from(title: str | None, hint: dict | None) -> Unit:
             return Unit(zone.organ if governs else prefix, hint_code or zone.code, "county" if governs else "department")
     found = place_at_start(prefix, hint_code)
     if found is None:
+        # No place in the name (天津经济技术开发区管理委员会): the crawl knows where it is.
         name = prefix if ORGAN_SUFFIX.search(prefix) else prefix + "人民政府"
-        return Unit(name, hint_code, hint.get("level") if hint.get("name") == name else None)
+        if hint.get("name") == name and hint.get("level"):
+            level = hint["level"]
+        else:
+            level = "department" if ORGAN_SUFFIX.search(name) and not name.endswith("人民政府") else None
+        return Unit(name, hint_code, level)
     place, organ = found
     organ = SHORT_GOVERNMENT.sub("人民政府", organ) or "人民政府"
     if organ == "人民政府":
         level = place.level
     else:
         level = "township" if TOWNSHIP_ORGAN.search(organ) else "department"
-    return Unit(place.name + organ, hint_code or place.code, level)
+    # The name's own place decides the code: a crawl's hint may be the portal owner's (a district
+    # report found on the municipal portal).
+    return Unit(place.name + organ, place.code, level)
 
 
 def _unit_words(title: str | None) -> str:

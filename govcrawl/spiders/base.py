@@ -116,7 +116,8 @@ class PortalSpider(scrapy.Spider):
         if known:
             return known.as_hint()
         if UNIT_NAME_TEXT.search(text) and not REPORT_TEXT.search(text):
-            return Unit(name=text).as_hint()
+            # The owner's region code is a fallback: the engine prefers the place the name holds.
+            return Unit(name=text, region_code=self.portals[portal].owner.region_code).as_hint()
         return current
 
     def follow_report(self, response, url: str, text: str, list_date: str | None, portal: str, unit: dict | None):
