@@ -44,11 +44,15 @@ def test_pager_script_announces_the_further_pages_on_the_first_page_only():
     ],
 )
 def test_which_columns_lead_to_reports(url, text, follow):
-    assert is_report_column(url, text, COLUMN, None) is follow
+    assert is_report_column(url, text, COLUMN) is follow
 
 
 def test_a_shared_column_leads_only_to_the_units_named():
+    from govcrawl.portals import load_definitions
+    from govcrawl.spiders.base import PortalSpider, list_rules
+
+    rules = list_rules(next(d for d in load_definitions() if d.name == "hexi"))
     shared = "http://gk.tj.gov.cn/xxgknb_530/qxzf/"
-    assert is_report_column(shared + "hxqrmzf/", "天津市河西区人民政府", shared, "河西区")
-    assert not is_report_column(shared + "hbqrmzf/", "天津市河北区人民政府", shared, "河西区")
-    assert not is_report_column("http://gk.tj.gov.cn/xxgknb_530/", "政府信息公开年度报告专栏", shared, "河西区")
+    assert PortalSpider.enters(rules, shared + "hxqrmzf/", "天津市河西区人民政府", shared, "河西区")
+    assert not PortalSpider.enters(rules, shared + "hbqrmzf/", "天津市河北区人民政府", shared, "河西区")
+    assert not PortalSpider.enters(rules, "http://gk.tj.gov.cn/xxgknb_530/", "政府信息公开年度报告专栏", shared, "河西区")

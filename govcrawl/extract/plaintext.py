@@ -1,13 +1,12 @@
-"""A report page saved as text → Document: one text block per non-empty line.
-
-Linearised tables (one cell per line, or tab-separated rows) stay text lines for now.
-"""
+"""A report page saved as text → Document: one text block per non-empty line, and a table block
+for every statutory table written in the text as a linearised table (linear.py)."""
 
 from __future__ import annotations
 
-from govcrawl.extract.document import Block, Document
+from govcrawl.extract.document import Document
+from govcrawl.extract.linear import tables_in_lines
 
 
 def document_from_text(text: str) -> Document:
-    lines = (line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    return Document(blocks=[Block("text", line) for line in lines if line], media_type="text/plain")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return Document(blocks=tables_in_lines(lines), media_type="text/plain")
