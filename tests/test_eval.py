@@ -2,6 +2,7 @@
 
 import copy
 import json
+from pathlib import Path
 
 from govcrawl.extract import extract_file
 from govcrawl.extract.evaluate import evaluate, format_evaluation, score_record
@@ -59,3 +60,14 @@ def test_an_unreadable_file_scores_nothing(shared, tmp_path):
     empty.write_bytes(b"")
     (score,) = evaluate(shared / "gold", [empty]).files
     assert score.error.startswith("ExtractionError") and sum(score.matched.values()) == 0
+
+
+def test_every_gold_file_in_shared_is_reproduced_exactly(shared):
+    """The development gold, as `govcrawl eval ../shared/gold ../shared/seeds/* ../shared/samples/*`."""
+    files = sorted((shared / "seeds").iterdir()) + sorted((shared / "samples").iterdir())
+    evaluation = evaluate(shared / "gold", files)
+    golds = {p.stem for p in (shared / "gold").glob("*.json")}
+    assert {Path(f.name).stem for f in evaluation.files} == golds
+    for score in evaluation.files:
+        assert score.error is None and score.differences == [], score.name
+        assert score.matched == score.scored, score.name
