@@ -128,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govcrawl", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    parse = commands.add_parser("parse", help="print the record of each local file (.html, .htm, .txt)")
+    parse = commands.add_parser("parse", help="print the record of each local file (HTML, text, PDF, DOCX)")
     parse.add_argument("files", nargs="+")
     parse.add_argument("--cells", action="store_true", help="also print each record's table cells")
     parse.set_defaults(run=cmd_parse)
