@@ -279,8 +279,8 @@ def page_links(url: str) -> set[str]:
 
 
 def test_every_district_has_its_spider_with_the_hub_first(manifest):
-    assert set(manifest["spiders"]) == {"tianjin", *DISTRICT_SPIDERS}
-    assert len(DISTRICT_SPIDERS) == 15  # 滨海新区 runs another system: not built yet
+    assert set(manifest["spiders"]) == {"tianjin", *DISTRICT_SPIDERS, "binhai"}
+    assert len(DISTRICT_SPIDERS) == 15  # the TRS districts; 滨海新区 runs another system (binhai.py, below)
     for name, site in DISTRICT_SPIDERS.items():
         expect = manifest["spiders"][name]
         assert expect["lists"][0] == site.hub_url
@@ -373,5 +373,91 @@ def test_seed_002_is_rebuilt_with_its_text_and_the_gold_tables(replica, manifest
     assert [b for b in blocks if b] == [b.strip("\n") for b in body if b.strip("\n")]
 
 
+# -- 滨海新区: the link-list CMS ---------------------------------------------------------------
+
+BINHAI_HUB = "http://www.tjbh.gov.cn/channels/10452.html"  # the binhai spider's start URL
+BINHAI_ZONES = {"dj": "天津东疆综合保税区管理委员会", "bsq": "天津港保税区管理委员会", "kfq": "天津经济技术开发区管理委员会"}
+BINHAI_GOVERNMENT = "天津市滨海新区人民政府"
+# The rules the link-list spider follows (govcrawl/spiders/linklist.py, with the words of links.py).
+BINHAI_ARTICLE = re.compile(r"/contents/\d+/\d+\.html$")
+BINHAI_LIST = re.compile(r"/channels/\d+(_\d+)?\.html$")
+BINHAI_PAGER = re.compile(r"^(下一页|尾页|\d+)$")
+
+
+def anchors(url: str) -> list[tuple[str, str]]:
+    """(absolute URL, link text — or its title where that is longer) of a page's links."""
+    page = lxml.html.fromstring(page_file(url).read_bytes().decode("utf-8"))
+    found = []
+    for anchor in page.xpath("//a[@href]"):
+        text, title = " ".join(anchor.text_content().split()), (anchor.get("title") or "").strip()
+        found.append((urljoin(url, anchor.get("href").strip()), title if len(title) > len(text) else text))
+    return found
+
+
+def test_binhai_crawl_by_link_text_finds_exactly_the_manifest(manifest):
+    """From the hub, following report links by URL shape and text, columns whose text names an
+    annual report or a unit (never the page itself) and pager links, a crawl requests exactly the
+    manifest's lists and finds exactly its reports; every off-limits URL is a link it meets."""
+    from govcrawl.spiders.links import NOT_A_REPORT_TEXT, REPORT_COLUMN_TEXT, REPORT_TEXT, names_unit
+
+    expect = manifest["spiders"]["binhai"]
+    requested, reports, frontier, shown = [], set(), [BINHAI_HUB], set()
+    while frontier:
+        page_url = frontier.pop(0)
+        requested.append(page_url)
+        for url, text in anchors(page_url):
+            shown.add(url)
+            path = urlsplit(url).path
+            if urlsplit(url).hostname != "www.tjbh.gov.cn":
+                continue
+            if BINHAI_ARTICLE.search(path):
+                if REPORT_TEXT.search(text) and not NOT_A_REPORT_TEXT.search(text):
+                    reports.add(url)
+            elif (BINHAI_LIST.search(path) and url != page_url and url not in requested + frontier
+                  and (REPORT_COLUMN_TEXT.search(text) or names_unit(text) or BINHAI_PAGER.match(text))):
+                frontier.append(url)
+    assert expect["lists"][0] == BINHAI_HUB
+    assert sorted(requested) == sorted(expect["lists"])
+    assert reports == {r["url"] for r in expect["reports"]}
+    for url in expect["off_limits"]:
+        if page_file(url).is_file() and BINHAI_LIST.search(url):
+            shown |= {link for link, _ in anchors(url)}
+    assert set(expect["off_limits"]) <= shown
+    assert {e["url"] for e in expect["not_reports"]} <= shown - reports
+
+
+def test_binhai_urls_units_and_years(manifest):
+    expect = manifest["spiders"]["binhai"]
+    shape = re.compile(r"http://www\.tjbh\.gov\.cn(?:/(dj|bsq|kfq))?/(contents/\d{4,5}/\d+|channels/\d{4,5}(_\d+)?)\.html")
+    years: dict[str, list[int]] = {}
+    for report in expect["reports"]:
+        area = shape.fullmatch(report["url"]).group(1)
+        assert "/contents/" in report["url"]
+        name = BINHAI_ZONES[area] if area else BINHAI_GOVERNMENT
+        assert report["unit"] == {"name": name, "region_code": "120116", "level": "department" if area else "district"}
+        assert report["title"] == f"{name}{report['year']}年政府信息公开工作年度报告" and report["format"] == "gov2021"
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", report["published"])
+        years.setdefault(area or "", []).append(report["year"])
+    assert sorted(years[""]) == [2021, 2022, 2023]
+    assert set(years) == {"", *BINHAI_ZONES} and all(1 <= len(years[a]) <= 2 for a in BINHAI_ZONES)
+    assert all(shape.fullmatch(u) and "/channels/" in u for u in expect["lists"])
+    assert any(u.endswith("_2.html") for u in expect["lists"])
+    assert [e["why"] for e in expect["not_reports"]] == ["interpretation"]
+    for path in (DEFAULT_SITES / "www.tjbh.gov.cn").rglob("*.html"):
+        assert "createPageHTML" not in path.read_text(encoding="utf-8"), path
+
+
+def test_binhai_pages_carry_the_site_chrome(replica, manifest):
+    report = next(r for r in manifest["spiders"]["binhai"]["reports"] if "/kfq/" in r["url"])
+    page = lxml.html.fromstring(fetch(replica, report["url"])[1])
+    text = " ".join(page.xpath("//body")[0].text_content().split())
+    assert text.startswith(f"{BINHAI_GOVERNMENT} 无障碍 长者模式 首页滨海要闻政务公开")
+    assert f"{report['title']} 发布时间：{report['published']} 来源：{report['publisher']} " in text
+    assert report["publisher"] == "开发区管委会"
+    assert f"主办：{BINHAI_GOVERNMENT}办公室" in text and "网站标识码：1201160001" in text and "津ICP备" in text
+    body = page.xpath('//*[@id="zoom"]')[0].text_content()
+    assert "无障碍" not in body and "网站标识码" not in body and len(page.xpath('//*[@id="zoom"]//table')) == 3
+
+
 def test_the_sites_stay_small():
-    assert sum(p.stat().st_size for p in DEFAULT_SITES.rglob("*") if p.is_file()) < 3_500_000
+    assert sum(p.stat().st_size for p in DEFAULT_SITES.rglob("*") if p.is_file()) < 3_800_000

@@ -1,7 +1,7 @@
 """Build the offline replica of the portals: `python -m govcrawl.replica.build`.
 
-Writes govcrawl/replica/sites/{host}/ for the Tianjin municipal sites (tianjin.py) and the district
-portals (districts.py, from the rows of district_sites.py), and govcrawl/replica/manifest.json,
+Writes govcrawl/replica/sites/{host}/ for the Tianjin municipal sites (tianjin.py), the TRS district
+portals (districts.py, from the rows of district_sites.py) and 滨海新区 (binhai.py), and govcrawl/replica/manifest.json,
 deterministically (seeded RNGs, dates from the model, no timestamps). The manifest records, per
 spider, what was rendered — every list page a complete crawl requests, every report with its
 tables as the numbers the tables were drawn from, the pages that are not reports and the URLs a
@@ -18,6 +18,7 @@ import random
 import shutil
 from pathlib import Path
 
+from govcrawl.replica.binhai import build_binhai
 from govcrawl.replica.districts import build_districts
 from govcrawl.replica.model import Replica
 from govcrawl.replica.tianjin import SEED, SEED_000, build_tianjin
@@ -34,6 +35,7 @@ def build(sites_dir: Path = SITES_DIR, manifest_path: Path = MANIFEST_PATH) -> d
     replica = Replica(random.Random(SEED))
     build_tianjin(replica)
     build_districts(replica)
+    build_binhai(replica)
     if sites_dir.exists():
         shutil.rmtree(sites_dir)
     for relpath, data in sorted(replica.files.items()):

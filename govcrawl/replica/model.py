@@ -166,6 +166,9 @@ def png(width: int, height: int) -> bytes:
 # An article page renderer: (url, title, column, publisher, published, body) → (html, the
 # publication time as the page gives it, ISO 8601).
 Render = Callable[[str, str, str, str, datetime, str], tuple[str, str]]
+# Where a site puts an article published at a given time (its CMS's URL shape), when not in a TRS
+# column: (publication time) → URL.
+Locate = Callable[[datetime], str]
 
 
 @dataclass(frozen=True)
@@ -201,12 +204,15 @@ def break_balance(tables: dict) -> tuple[str, ...]:
 
 def synthetic_report(replica: Replica, unit: Unit, year: int, column_url: str, render: Render,
                      publisher: str, published: datetime | None = None, doc_id: int | None = None,
-                     broken_identity: bool = False, in_manifest: bool = True) -> RenderedReport:
-    """A gov2019/gov2021 report page, recorded in the manifest when `in_manifest`."""
+                     broken_identity: bool = False, in_manifest: bool = True,
+                     locate: Locate | None = None) -> RenderedReport:
+    """A gov2019/gov2021 report page, recorded in the manifest when `in_manifest`; at a TRS
+    article URL below `column_url` unless `locate` places it."""
     rng = replica.rng
     fmt = "gov2019" if year <= 2020 else "gov2021"
     published = published or publication_time(rng, year)
-    url = article_url(column_url, published.date(), doc_id or trs_doc_id(rng, published.date()))
+    url = locate(published) if locate else article_url(column_url, published.date(),
+                                                       doc_id or trs_doc_id(rng, published.date()))
     tables = report_tables(replica, unit, year, fmt)
     failing = break_balance(tables) if broken_identity else ()
     body, stats = prose.gov_report_body(unit.name, unit.short, year, fmt, tables, t.TableStyle.pick(rng), rng)
@@ -219,11 +225,12 @@ def synthetic_report(replica: Replica, unit: Unit, year: int, column_url: str, r
 
 
 def interpretation(replica: Replica, render: Render, column_url: str, publisher: str, report: RenderedReport,
-                   title: str, delay: timedelta) -> RenderedReport:
+                   title: str, delay: timedelta, locate: Locate | None = None) -> RenderedReport:
     """A 解读 of `report`, published `delay` after it in the same column: not a report, and a
     crawl that reads list titles never requests it."""
     published = report.published + delay
-    url = article_url(column_url, published.date(), trs_doc_id(replica.rng, published.date()))
+    url = locate(published) if locate else article_url(column_url, published.date(),
+                                                       trs_doc_id(replica.rng, published.date()))
     body = prose.interpretation_body(f"《{report.title}》", replica.rng.randint(500, 9000), replica.rng.randint(50, 900))
     replica.write(url, render(url, title, "政府信息公开工作年度报告", publisher, published, body)[0])
     replica.not_reports.append({"url": url, "why": "interpretation"})
