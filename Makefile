@@ -7,7 +7,21 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUTPUT ?= output
 
-.PHONY: install demo test bench clean
+# Debian packages the engine needs at run time: LibreOffice converts legacy Word (.doc/.wps).
+# Installed when their command is missing (as root, or through sudo).
+SYSTEM_COMMANDS := soffice
+SYSTEM_PACKAGES := libreoffice-writer-nogui
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install system-packages demo test bench clean
+
+system-packages:
+	@missing=""; for c in $(SYSTEM_COMMANDS); do command -v $$c >/dev/null || missing=yes; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing $(SYSTEM_PACKAGES) (apt-get)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); \
+	fi
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,19 +29,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	@touch $@
 
-install: $(STAMP)
+install: system-packages $(STAMP)
 
 ## Start the offline replica, crawl it with every spider, write $(OUTPUT)/reports.jsonl and
 ## $(OUTPUT)/cells.jsonl, print a summary.
-demo: $(STAMP)
+demo: install
 	$(BIN)/govcrawl demo --output $(OUTPUT)
 
 ## The test suite: unit tests, the gold files in ../shared, end-to-end crawls of the replica.
-test: $(STAMP)
+test: install
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
-	$(BIN)/python bench/extract.py
+bench: install
+	$(BIN)/python bench/extract.py --repeat 10
 
 clean:
 	rm -rf $(VENV) $(OUTPUT) .pytest_cache
