@@ -6,11 +6,12 @@ import hashlib
 from dataclasses import dataclass
 
 import govcrawl
-from govcrawl.extract.body import report_body
+from govcrawl.extract.body import ReportBody, report_body
 from govcrawl.extract.checks import run_checks
 from govcrawl.extract.document import Block, Document
 from govcrawl.extract.flags import source_flags
 from govcrawl.extract.metadata import (
+    Period,
     is_not_report_title,
     is_report_title,
     labelled_date,
@@ -39,54 +40,93 @@ class Extraction:
 
 @dataclass(frozen=True)
 class Source:
+    """The page (or file) the record is of: its bytes and what the caller knows about it."""
+
     raw: bytes
     url: str | None
     source_file: str | None
     portal: str
     unit_hint: dict | None
     fetched_at: str | None
-    via: str  # "html" | "text" | "pdf" | "docx": where tables would come from
-    image_only: bool = False  # a PDF without a text layer (a scan): nothing in it can be read
 
 
-def build_extraction(document: Document, source: Source, converted_from_traditional: bool) -> Extraction:
+@dataclass
+class Reading:
+    """What one document (the page, or one attachment) says, before the record is put together."""
+
+    document: Document
+    via: str  # "html" | "text" | "pdf" | "docx" | "doc" | "xlsx" | …: where its tables come from
+    image_only: bool  # a PDF without a text layer (a scan): nothing in it can be read
+    traditional: bool  # written in Traditional characters, converted
+    body: ReportBody
+    text: str
+    offsets: list[int]
+    sections: list[Section]
+    stats: dict
+    tables: TableReading
+    period: Period | None
+
+    @property
+    def title(self) -> str | None:
+        return self.document.title or self.body.title_line
+
+    @property
+    def year(self) -> int | None:
+        year = title_year(self.title) or title_year(self.body.title_line)
+        return year if year is not None or self.period is None else self.period.start_year
+
+    @property
+    def tables_read(self) -> bool:
+        return any(table is not None for table in self.tables.tables.values())
+
+
+def read_document(document: Document, *, via: str, image_only: bool = False, traditional: bool = False) -> Reading:
     body = report_body(document)
     text, offsets = _text_and_offsets(body.blocks)
-    sections = find_sections(text)
-    stats = stated_figures(text)
     table_blocks = [b for b in body.blocks if b.kind == "table"]
-    reading = read_tables(table_blocks) if table_blocks else TableReading()
+    return Reading(
+        document=document,
+        via=via,
+        image_only=image_only,
+        traditional=traditional,
+        body=body,
+        text=text,
+        offsets=offsets,
+        sections=find_sections(text),
+        stats=stated_figures(text),
+        tables=read_tables(table_blocks) if table_blocks else TableReading(),
+        period=statistics_period(text),
+    )
 
-    title = document.title or body.title_line
-    year = title_year(title) or title_year(body.title_line)
-    period = statistics_period(text)
-    if year is None and period is not None:
-        year = period.start_year
-    blank_form = year is None and _all_blank(reading)
+
+def build_extraction(page: Reading, source: Source, *, content: Reading | None = None, tables: Reading | None = None,
+                     attachments: list[dict] | None = None) -> Extraction:  # fmt: skip
+    """The record of `source`: metadata from the page; text, sections, stats and flags from
+    `content` (the page itself, or the attachment that holds the report); the statutory tables
+    from `tables` (default: `content`)."""
+    content = content or page
+    tables = tables or content
+    title = record_title(page, content)
+    year = title_year(title) or content.year
+    reading = tables.tables
+    blank_form = year is None and all_blank(reading)
     if blank_form:
         reading = TableReading(format=reading.format)
     unit = unit_from(title, source.unit_hint)
-    header = document.meta.get("lines", "").split("\n") + body.header_lines
     tables_read = any(table is not None for table in reading.tables.values())
-    checks = run_checks(reading, stats)
-    is_report = (
-        not blank_form
-        and bool(title)
-        and is_report_title(title)
-        and not is_not_report_title(title)
-        and (sum(1 for s in sections if s.key) >= MIN_REPORT_SECTIONS or tables_read)
-    )
+    checks = run_checks(reading, content.stats)
+    is_report = not blank_form and reads_as_report(title, content, tables_read)
     flags = source_flags(
         is_report=is_report,
-        blocks_by_section=_blocks_by_section(body.blocks, offsets, sections),
+        blocks_by_section=_blocks_by_section(content.body.blocks, content.offsets, content.sections),
         tables_read=tables_read,
-        converted_from_traditional=converted_from_traditional,
-        period_consistent=period is None or period.consistent,
+        converted_from_traditional=content.traditional or (tables_read and tables.traditional),
+        period_consistent=content.period is None or content.period.consistent,
     )
-    if source.image_only:
+    if content.image_only:
         # Nothing can be read, so nothing is claimed about the content either: not even that
         # it is no report.
-        flags = ["tables_as_images"]
+        flags = [] if tables_read else ["tables_as_images"]
     elif blank_form:
         flags.append("blank_form")
     report_id = hashlib.sha1((source.url or "").encode() if source.url else source.raw).hexdigest()
@@ -99,18 +139,18 @@ def build_extraction(document: Document, source: Source, converted_from_traditio
         "title": title,
         "unit": unit.as_dict(),
         "year": year,
-        "published": published_from(document.meta.get("PubDate")) or labelled_date(header) or body.signed_on,
-        "publisher": document.meta.get("ContentSource") or labelled_source(header) or body.signed_by,
+        "published": _published(page) or (_published(content) if content is not page else None),
+        "publisher": _publisher(page) or (_publisher(content) if content is not page else None),
         "format": fmt,
-        "script": document.script,
-        "text": text,
-        "sections": [s.as_dict(text) for s in sections],
+        "script": content.document.script,
+        "text": content.text,
+        "sections": [s.as_dict(content.text) for s in content.sections],
         "tables": dict(reading.tables),
-        "stats": stats,
+        "stats": content.stats,
         "checks": checks,
         "flags": flags,
-        "attachments": [],
-        "via": source.via if tables_read else None,
+        "attachments": list(attachments or []),
+        "via": tables.via if tables_read else None,
         "fetched_at": source.fetched_at,
         "sha256": hashlib.sha256(source.raw).hexdigest(),
         "extractor": govcrawl.__version__,
@@ -123,7 +163,35 @@ def build_extraction(document: Document, source: Source, converted_from_traditio
     return Extraction(record, cells)
 
 
-def _all_blank(reading: TableReading) -> bool:
+def record_title(page: Reading, content: Reading) -> str | None:
+    """The page's title when it names a report (or when the page is the content); else the
+    attachment's, which is the report's own."""
+    candidates = [page.title, content.title] if content is not page else [page.title]
+    return next((t for t in candidates if t and is_report_title(t)), None) or next((t for t in candidates if t), None)
+
+
+def reads_as_report(title: str | None, content: Reading, tables_read: bool) -> bool:
+    if not title or not is_report_title(title) or is_not_report_title(title):
+        return False
+    if content.image_only:
+        return True  # a scan under a report's title: the record says its tables are images
+    return sum(1 for s in content.sections if s.key) >= MIN_REPORT_SECTIONS or tables_read
+
+
+def _header(reading: Reading) -> list[str]:
+    return reading.document.meta.get("lines", "").split("\n") + reading.body.header_lines
+
+
+def _published(reading: Reading) -> str | None:
+    meta = reading.document.meta
+    return published_from(meta.get("PubDate")) or labelled_date(_header(reading)) or reading.body.signed_on
+
+
+def _publisher(reading: Reading) -> str | None:
+    return reading.document.meta.get("ContentSource") or labelled_source(_header(reading)) or reading.body.signed_by
+
+
+def all_blank(reading: TableReading) -> bool:
     """Statutory tables with every value cell left blank. In a document that names no year this
     is the national template: a blank form, not a report of zero activity, so its tables are
     null rather than read as zeros."""
