@@ -19,6 +19,9 @@ class ReportPage:
     fetched_at: str  # ISO 8601 UTC
     unit: dict | None = None  # what the portal definition or the column says: name, region_code, level
     listing: dict = field(default_factory=dict)  # the list page it came from: list_url, link_text, list_date
+    file_urls: list[str] = field(default_factory=list)  # attachments the page links to
+    file_names: dict[str, str] = field(default_factory=dict)  # attachment URL → its link text
+    files: list[dict] = field(default_factory=list)  # per attachment: url and stored path, or error
 
 
 @dataclass

@@ -77,6 +77,24 @@ def test_records_match_what_the_replica_rendered(run):
             "failing_checks": sorted(want["failing_checks"])
         }, record["url"]
         assert set(want["flags"]) <= set(record["flags"]), record["url"]
+        if "attachments" in want:  # portals that publish reports as files
+            assert record["via"] == want["via"], record["url"]
+            got_files = {a["url"]: (a["sha256"], "error" in a) for a in record["attachments"]}
+            assert got_files == {
+                a["url"]: (None if a.get("error") and a["sha256"] is None else a["sha256"], bool(a.get("error")))
+                for a in want["attachments"]
+            }, record["url"]
+
+
+def test_attachments_are_stored_by_sha256_and_failures_are_error_entries(run):
+    _spider, result, _expected = run
+    for record in result.records:
+        for attachment in record["attachments"]:
+            if "error" in attachment:
+                assert attachment["error"], record["url"]
+            else:
+                stored = result.raw / attachment["path"]
+                assert stored.is_file() and stored.name == attachment["sha256"]
 
 
 def test_pages_that_are_not_reports_give_no_record(run):

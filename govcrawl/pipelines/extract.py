@@ -7,10 +7,11 @@ entry in errors.jsonl, the log and the stats, and the crawl goes on.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from scrapy.exceptions import DropItem
 
-from govcrawl.extract import ExtractionError, extract
+from govcrawl.extract import Attachment, ExtractionError, extract
 from govcrawl.items import CrawlError, Report, ReportPage
 from govcrawl.spiders.base import utc_now
 
@@ -18,16 +19,31 @@ logger = logging.getLogger(__name__)
 
 
 class ExtractPipeline:
-    def __init__(self, stats):
+    def __init__(self, stats, store_dir: str):
         self.stats = stats
+        self.store_dir = Path(store_dir) if store_dir else None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        return cls(crawler.stats, crawler.settings.get("RAW_STORE_DIR", ""))
+
+    def attachments(self, item: ReportPage) -> tuple[list[Attachment], list[dict]]:
+        """The downloaded attachments to read, and entries for those that could not be fetched."""
+        readable, failed = [], []
+        for file in item.files:
+            name = item.file_names.get(file["url"], "")
+            if "path" in file and self.store_dir is not None:
+                path = self.store_dir / file["path"]
+                readable.append(Attachment(url=file["url"], name=name, body=path.read_bytes(), path=file["path"]))
+            else:
+                failed.append({"url": file["url"], "name": name, "media_type": None, "sha256": None, "path": None,
+                               "error": file.get("error", "not stored")})
+        return readable, failed
 
     def process_item(self, item):
         if not isinstance(item, ReportPage):
             return item
+        readable, failed = self.attachments(item)
         try:
             extraction = extract(
                 item.body,
@@ -36,6 +52,7 @@ class ExtractPipeline:
                 portal=item.portal,
                 unit=item.unit,
                 fetched_at=item.fetched_at,
+                attachments=readable,
             )
         except Exception as error:  # noqa: BLE001 — any failure on one page must not stop the crawl
             self.stats.inc_value("govcrawl/errors/extract")
@@ -43,6 +60,7 @@ class ExtractPipeline:
             logger.error("govcrawl error [extract] %s: %s: %s", item.url, kind, error, exc_info=not isinstance(error, ExtractionError))
             return CrawlError(url=item.url, portal=item.portal, stage="extract", error=kind, detail=str(error), at=utc_now())
         record = extraction.record
+        record["attachments"].extend(failed)
         if "not_a_report" in record["flags"]:
             self.stats.inc_value("govcrawl/not_a_report")
             raise DropItem(f"not a report: {item.url} ({record.get('title')!r})", log_level="INFO")

@@ -108,11 +108,12 @@ class Replica:
 
     def add_report(self, url: str, title: str, unit: Unit, year: int, fmt: str, published: str, publisher: str,
                    tables: dict | None, stats: dict, flags: tuple[str, ...] = (),
-                   failing_checks: tuple[str, ...] = ()) -> None:
+                   failing_checks: tuple[str, ...] = (), **extra) -> None:
+        """Record a report; `extra` adds keys of the spider's own (attachments, via)."""
         self.reports.append({
             "url": url, "title": title, "unit": unit.record(), "year": year, "format": fmt,
             "published": published, "publisher": publisher, "tables": tables or dict(NO_TABLES),
-            "failing_checks": list(failing_checks), "flags": list(flags), "stats": stats,
+            "failing_checks": list(failing_checks), "flags": list(flags), "stats": stats, **extra,
         })
 
     def manifest(self) -> dict:

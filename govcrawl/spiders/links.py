@@ -4,6 +4,7 @@ an annual-report column, a unit; the text and list date of a link."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # Link texts of a report, of an annual-report column, and of pages that only talk about a report.
 REPORT_TEXT = re.compile(r"年报|年度报告|工作报告")
@@ -14,6 +15,12 @@ REPORT_COLUMN_FOLDER = re.compile(r"(?:gk|xx)\w*nb", re.IGNORECASE)
 # A link text that names a government unit, or a group of units, on a disclosure hub.
 UNIT_NAME_TEXT = re.compile(r"(人民政府|委员会|委|办公厅|办公室|局|中心|街道办事处|街道|镇|乡)$")
 UNIT_GROUP_TEXT = re.compile(r"部门|机关|单位|街道|街镇|乡镇|区县|区政府|市政府")
+# Attachments: a file link, or a link named 附件 or named as the report, that is no web page.
+ATTACHMENT_SUFFIX = re.compile(r"\.(docx?|wps|pdf|xlsx?|et)(?:$|[?&#])", re.IGNORECASE)
+ATTACHMENT_TEXT = re.compile(r"附件")
+WEB_PAGE_SUFFIX = re.compile(r"\.(s?html?|jsp|php|aspx?)$|/$", re.IGNORECASE)
+# A page whose list is written by its own script from a data request: only a browser sees it.
+SCRIPT_BUILT_LIST = re.compile(r"XMLHttpRequest|\bfetch\(|\$\.(?:ajax|get|getJSON)\(")
 LIST_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 def link_text(anchor) -> str:
     """The visible text of a link, or its title when the text is cut short with an ellipsis."""
@@ -22,6 +29,25 @@ def link_text(anchor) -> str:
     if title and (not text or text.endswith(("...", "…")) or len(title) > len(text)):
         return title
     return text
+
+
+def attachment_links(response, report_title: str | None) -> dict[str, str]:
+    """The attachments a report page links to: URL → link text (the file's name as shown)."""
+    found = {}
+    for anchor in response.css("a[href]"):
+        href = anchor.attrib["href"].strip()
+        if href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        url = response.urljoin(href)
+        text = link_text(anchor)
+        path_and_query = url.split("//", 1)[-1].split("/", 1)[-1]
+        is_file = ATTACHMENT_SUFFIX.search(path_and_query)
+        named_as_file = (ATTACHMENT_TEXT.search(text) or (report_title and text == report_title)) and not (
+            WEB_PAGE_SUFFIX.search(url.split("?")[0])
+        )
+        if (is_file or named_as_file) and url != response.url:
+            found.setdefault(url, text)
+    return found
 
 
 def names_unit(text: str) -> bool:
@@ -56,5 +82,16 @@ class ListRules:
     def leads_to_reports(self, url: str, text: str, page_url: str) -> bool:
         raise NotImplementedError
 
-    def further_pages(self, response) -> list[str]:
+    def further_pages(self, response) -> list[str | ListPage]:
+        """A list's other pages: URLs, or ListPage for pages fetched by POST."""
         raise NotImplementedError
+
+    def anchors(self, response):
+        """The links of a list page; families whose lists hide in scripts add those."""
+        return response.css("a[href]")
+
+
+@dataclass(frozen=True)
+class ListPage:
+    url: str
+    formdata: dict[str, str]  # sent by POST
