@@ -7,10 +7,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUTPUT ?= output
 
-# Debian packages the engine needs at run time: LibreOffice converts legacy Word (.doc/.wps).
+# Debian packages needed at run time: LibreOffice converts legacy Word (.doc/.wps); Chromium
+# reads the few list pages that only a browser can (scrapy-playwright; `playwright install`
+# cannot work here).
 # Installed when their command is missing (as root, or through sudo).
-SYSTEM_COMMANDS := soffice
-SYSTEM_PACKAGES := libreoffice-writer-nogui
+SYSTEM_COMMANDS := soffice chromium
+SYSTEM_PACKAGES := libreoffice-writer-nogui chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install system-packages demo test bench clean

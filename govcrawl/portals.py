@@ -46,6 +46,7 @@ class PortalDefinition:
     # (url, words) — only the units whose link text contains the words are followed.
     shared_columns: tuple[tuple[str, str], ...] = ()
     lists: dict = field(default_factory=dict)  # options of the CMS family (linklist: URL shapes)
+    render_lists: tuple[str, ...] = ()  # regexes of list URLs only a browser can read
     settings: dict = field(default_factory=dict)
     part_of: str | None = None  # the spider whose `-a scope=all` crawl includes this portal
     description: str = ""
@@ -115,6 +116,7 @@ def parse_definition(data: dict, source: Path, where: str | None = None) -> Port
         units=units,
         shared_columns=tuple(shared_columns),
         lists=lists,
+        render_lists=tuple(data.get("render_lists", ())),
         settings=settings,
         part_of=data.get("part_of"),
         description=str(data.get("description", "")),

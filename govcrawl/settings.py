@@ -24,17 +24,35 @@ DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
 # the real portals. Records keep the real URLs. Empty = the real internet.
 REPLICA_URL = ""
 DOWNLOAD_HANDLERS = {
-    "http": "govcrawl.downloaders.ReplicaRoutingDownloadHandler",
-    "https": "govcrawl.downloaders.ReplicaRoutingDownloadHandler",
+    "http": "govcrawl.downloaders.GovcrawlDownloadHandler",
+    "https": "govcrawl.downloaders.GovcrawlDownloadHandler",
 }
+
+# The browser, for list pages only a browser can read (a portal's `render_lists`, or detected):
+# Debian's Chromium, started on the first such page only. Pages are closed after reading and at
+# most PLAYWRIGHT_MAX_PAGES_PER_CONTEXT are open at once, so its memory stays bounded.
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": "/usr/bin/chromium",
+    "headless": True,
+    "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+}
+PLAYWRIGHT_MAX_CONTEXTS = 1
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+# Images, fonts and media are never needed to read a list.
+PLAYWRIGHT_ABORT_REQUEST = "govcrawl.downloaders.is_decoration"
 
 ITEM_PIPELINES = {
     "govcrawl.pipelines.raw.RawStorePipeline": 100,
+    "govcrawl.pipelines.attachments.AttachmentsPipeline": 200,
     "govcrawl.pipelines.extract.ExtractPipeline": 300,
 }
-# Raw bytes of every fetched report, stored by sha256 so a later run can re-extract without
-# recrawling. Empty = do not keep them.
+# Raw bytes of every fetched report page and attachment, stored by sha256 so a later run can
+# re-extract without recrawling. Empty = keep nothing (and download no attachments).
 RAW_STORE_DIR = "output/raw"
+# Attachments larger than this are not downloaded (an error entry on the record instead).
+ATTACHMENT_MAXSIZE = 50 * 1024 * 1024
 
 FEED_EXPORTERS = {
     "reports": "govcrawl.exporters.ReportLinesExporter",

@@ -4,6 +4,7 @@ the real Scrapy engine over real HTTP to the replica — and reading back what t
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -25,6 +26,11 @@ class Crawl:
     served: list[tuple[str, str, str, int]]  # (method, host, path, status) as the replica saw them
     user_agents: set[str]
     raw: Path
+    log: str  # the crawl's log (stderr), stats dump included
+
+    def stat(self, name: str) -> int:
+        found = re.search(rf"'{re.escape(name)}': (\d+)", self.log)
+        return int(found.group(1)) if found else 0
 
     def served_paths(self) -> set[tuple[str, str]]:
         return {(host, path) for _method, host, path, _status in self.served}
@@ -46,22 +52,23 @@ def run_scrapy(spider: str, replica_url: str, *args: str) -> subprocess.Complete
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
-    # A callback that raises is logged and skipped by Scrapy; here it is a failure.
-    assert "Traceback" not in completed.stderr, completed.stderr[completed.stderr.index("Traceback") - 300 :][:3000]
+    # A callback or pipeline that raises is logged and skipped by Scrapy; here it is a failure.
+    for marker in ("Spider error processing", "Error processing"):
+        assert marker not in completed.stderr, completed.stderr[completed.stderr.index(marker) :][:3000]
     return completed
 
 
 def crawl(spider: str, out: Path, *args: str) -> Crawl:
     feeds = {str(out / f"{name}.jsonl"): {"format": name} for name in ("reports", "cells", "errors")}
     with ReplicaServer(DEFAULT_SITES) as replica:
-        run_scrapy(spider, replica.url, "-s", f"FEEDS={json.dumps(feeds)}", "-s", f"RAW_STORE_DIR={out / 'raw'}", *args)
+        completed = run_scrapy(spider, replica.url, "-s", f"FEEDS={json.dumps(feeds)}", "-s", f"RAW_STORE_DIR={out / 'raw'}", *args)
         served, user_agents = replica.requests, replica.user_agents
 
     def read(name):
         with jsonlines.open(out / f"{name}.jsonl") as reader:
             return list(reader)
 
-    return Crawl(read("reports"), read("cells"), read("errors"), served, user_agents, out / "raw")
+    return Crawl(read("reports"), read("cells"), read("errors"), served, user_agents, out / "raw", completed.stderr)
 
 
 def expectations(spider: str) -> dict:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 
 import jsonlines
 import pytest
 
 from govcrawl.extract.evaluate import score_record
+from govcrawl.portals import load_definitions
 from govcrawl.replica.server import DEFAULT_SITES, ReplicaServer, load_manifest
 
 from .crawling import crawl, expectations, run_scrapy
 
 SEED_000_URL = "https://www.tj.gov.cn/zwgk/zfxxgkzl/gknb/xxgknb2020/tjsrmzf/202103/t20210330_5402052.html"
+SEED_003_URL = "https://www.linhai.gov.cn/art/2021/1/27/art_1229408517_54577.html"
 SEED_002_URL = "http://www.tjhq.gov.cn/zwgk/zfxxgkqzf/qzf/zfxxgknb2/202103/t20210308_5378162.html"
 
 
@@ -36,10 +39,10 @@ def test_seed_002_page_rebuilt_with_html_tables_reproduces_its_gold(everything, 
 
 
 def test_scope_all_crawls_the_municipal_portal_and_every_district(everything):
-    spiders = load_manifest()["spiders"]
-    expected = {url for spider in spiders for url in expectations(spider)["reports"]}
+    districts = {d.name for d in load_definitions() if d.part_of == "tianjin"}
+    assert len(districts) == 16
+    expected = {url for spider in {"tianjin"} | districts for url in expectations(spider)["reports"]}
     assert {r["url"] for r in everything.records} == expected
-    districts = {name for name in spiders if name != "tianjin"}
     by_portal = {r["portal"] for r in everything.records}
     assert by_portal == {"tianjin"} | districts
     for record in everything.records:
@@ -55,3 +58,21 @@ def test_dash_O_writes_schema_records_only(tmp_path):
         records = list(reader)
     assert {r["url"] for r in records} == set(expectations("hongqiao")["reports"])
     assert all(list(r)[:4] == ["id", "portal", "url", "source_file"] for r in records)
+
+
+@pytest.fixture(scope="module")
+def linhai(tmp_path_factory):
+    return crawl("linhai", tmp_path_factory.mktemp("linhai"))
+
+
+def test_linhai_renders_only_the_lists_that_need_a_browser(linhai):
+    rendered = set(re.findall(r"reading it in the browser: (\S+)", linhai.log))
+    assert rendered == set(load_manifest()["spiders"]["linhai"]["rendered_lists"])
+    assert linhai.stat("govcrawl/lists_rendered") < 0.1 * linhai.stat("downloader/request_count")
+    assert linhai.stat("playwright/page_count/closed") == linhai.stat("playwright/page_count")
+
+
+def test_seed_003_page_rebuilt_with_its_layout_table_reproduces_its_gold(linhai, shared):
+    (record,) = [r for r in linhai.records if r["url"] == SEED_003_URL]
+    gold = json.loads((shared / "gold" / "003_813cce83a6a79fdd.json").read_text(encoding="utf-8"))
+    assert score_record("003 page", record, gold).differences == []

@@ -1,7 +1,9 @@
 """Build the offline replica of the portals: `python -m govcrawl.replica.build`.
 
 Writes govcrawl/replica/sites/{host}/ for the Tianjin municipal sites (tianjin.py), the TRS district
-portals (districts.py, from the rows of district_sites.py) and 滨海新区 (binhai.py), and govcrawl/replica/manifest.json,
+portals (districts.py, from the rows of district_sites.py), 滨海新区 (binhai.py) and 济南市天桥区
+(tianqiao.py, with report attachments from documents.py), 临海市 (linhai.py, Hanweb, with the
+dynamic endpoints of dynamic.py), and govcrawl/replica/manifest.json,
 deterministically (seeded RNGs, dates from the model, no timestamps). The manifest records, per
 spider, what was rendered — every list page a complete crawl requests, every report with its
 tables as the numbers the tables were drawn from, the pages that are not reports and the URLs a
@@ -19,8 +21,10 @@ import shutil
 from pathlib import Path
 
 from govcrawl.replica.binhai import build_binhai
+from govcrawl.replica.linhai import build_linhai
 from govcrawl.replica.districts import build_districts
 from govcrawl.replica.model import Replica
+from govcrawl.replica.tianqiao import build_tianqiao
 from govcrawl.replica.tianjin import SEED, SEED_000, build_tianjin
 
 REPLICA_DIR = Path(__file__).resolve().parent
@@ -36,6 +40,8 @@ def build(sites_dir: Path = SITES_DIR, manifest_path: Path = MANIFEST_PATH) -> d
     build_tianjin(replica)
     build_districts(replica)
     build_binhai(replica)
+    build_tianqiao(replica)
+    build_linhai(replica)
     if sites_dir.exists():
         shutil.rmtree(sites_dir)
     for relpath, data in sorted(replica.files.items()):

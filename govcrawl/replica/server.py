@@ -17,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from govcrawl.replica import dynamic
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_SITES = PACKAGE_DIR / "sites"
 DEFAULT_MANIFEST = PACKAGE_DIR / "manifest.json"
@@ -37,8 +39,9 @@ NOT_FOUND_PAGE = (
 ).encode("utf-8")
 
 # Dynamic endpoints (list APIs, POST search forms) that some portals need: (hostname, path) →
-# a function taking the request handler and returning (status, content_type, body). Static
-# files answer every request that is not registered here.
+# a function taking the request handler and returning (status, content_type, body). A site tree
+# may also name its own in `_site.json` ({"dynamic": {path: handler name}}, handlers in
+# dynamic.py, reading the tree's `_data/`). Static files answer every other request.
 DynamicHandler = Callable[["ReplicaRequestHandler"], tuple[int, str, bytes]]
 DYNAMIC_HANDLERS: dict[tuple[str, str], DynamicHandler] = {}
 
@@ -51,6 +54,7 @@ def load_manifest(path: Path = DEFAULT_MANIFEST) -> dict:
 class ReplicaRequestHandler(BaseHTTPRequestHandler):
     server: _ReplicaHTTPServer
     server_version = "TRS-WCM-Replica/1.0"
+    body = b""  # a POST's body, read by its Content-Length
 
     def do_GET(self) -> None:
         self._respond(send_body=True)
@@ -59,7 +63,9 @@ class ReplicaRequestHandler(BaseHTTPRequestHandler):
         self._respond(send_body=False)
 
     def do_POST(self) -> None:
-        handler = DYNAMIC_HANDLERS.get((self._host(), urlsplit(self.path).path))
+        length = int(self.headers.get("Content-Length") or 0)
+        self.body = self.rfile.read(length) if length > 0 else b""
+        handler = self._dynamic(self._host(), unquote(urlsplit(self.path).path))
         if handler is None:
             self._send(405, "text/html; charset=utf-8", b"", extra={"Allow": "GET, HEAD"})
         else:
@@ -70,10 +76,19 @@ class ReplicaRequestHandler(BaseHTTPRequestHandler):
     def _host(self) -> str:
         return (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
 
+    def _dynamic(self, host: str, path: str) -> DynamicHandler | None:
+        """The dynamic endpoint registered for (host, path), or named by the site's _site.json."""
+        if (host, path) in DYNAMIC_HANDLERS:
+            return DYNAMIC_HANDLERS[(host, path)]
+        root = (self.server.sites_dir / host).resolve()
+        plain = host and "/" not in host and not host.startswith(".") and root.is_dir()
+        name = self.server.site_config(root).get("dynamic", {}).get(path) if plain else None
+        return (lambda request: dynamic.HANDLERS[name](request, root)) if name else None
+
     def _respond(self, send_body: bool) -> None:
         self._send_body = send_body
         host, path = self._host(), unquote(urlsplit(self.path).path)
-        handler = DYNAMIC_HANDLERS.get((host, path))
+        handler = self._dynamic(host, path)
         if handler is not None:
             self._send(*handler(self))
         elif (self.server.sites_dir / host).is_dir() and host:
@@ -125,7 +140,7 @@ class ReplicaRequestHandler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, content_type: str, body: bytes, extra: dict | None = None) -> None:
         # Recorded before answering, so a client that has its response finds the request listed.
-        self.server.record(self.command, self._host(), self.path, status, self.headers.get("User-Agent", ""))
+        self.server.record(self.command, self._host(), self.path, status, self.headers.get("User-Agent", ""), self.body)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -152,23 +167,29 @@ class _ReplicaHTTPServer(ThreadingHTTPServer):
         self.sites_dir = Path(sites_dir).resolve()
         self.verbose = verbose
         self.requests: list[tuple[str, str, str, int]] = []
+        self.bodies: list[tuple[str, str, bytes]] = []  # (host, path with query, body) of requests with a body
         self.user_agents: set[str] = set()
         self._lock = threading.Lock()
-        self._charsets: dict[Path, str | None] = {}
+        self._configs: dict[Path, dict] = {}
+
+    def site_config(self, root: Path) -> dict:
+        """A site's `_site.json` (charset, dynamic endpoints), {} when it has none."""
+        with self._lock:
+            if root not in self._configs:
+                config = root / "_site.json"
+                self._configs[root] = json.loads(config.read_text(encoding="utf-8")) if config.is_file() else {}
+            return self._configs[root]
 
     def site_charset(self, root: Path) -> str | None:
         """The charset a site's `_site.json` declares for its HTML, if any."""
-        with self._lock:
-            if root not in self._charsets:
-                config = root / "_site.json"
-                data = json.loads(config.read_text(encoding="utf-8")) if config.is_file() else {}
-                self._charsets[root] = data.get("charset")
-            return self._charsets[root]
+        return self.site_config(root).get("charset")
 
-    def record(self, method: str, host: str, path: str, status: int, user_agent: str) -> None:
+    def record(self, method: str, host: str, path: str, status: int, user_agent: str, body: bytes = b"") -> None:
         with self._lock:
             self.requests.append((method, host, path, status))
             self.user_agents.add(user_agent)
+            if body:
+                self.bodies.append((host, path, body))
         if self.verbose:
             print(f"{method} {host}{path} {status}", file=sys.stderr, flush=True)
 
@@ -188,6 +209,12 @@ class ReplicaServer:
         """Every request served so far: (method, host, path with query, status)."""
         with self._httpd._lock:
             return list(self._httpd.requests)
+
+    @property
+    def bodies(self) -> list[tuple[str, str, bytes]]:
+        """The body of every request that had one (POSTs): (host, path with query, body)."""
+        with self._httpd._lock:
+            return list(self._httpd.bodies)
 
     @property
     def user_agents(self) -> set[str]:

@@ -11,30 +11,37 @@ led to the page.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import ClassVar
 
 import scrapy
+from scrapy.http import HtmlResponse
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from govcrawl.downloaders import browser_meta
 from govcrawl.items import CrawlError, ReportPage
 from govcrawl.portals import DefinitionError, PortalDefinition, Unit, load_definitions
 from govcrawl.spiders.linklist import LinkListRules
 from govcrawl.spiders.links import (
     NOT_A_REPORT_TEXT,
     REPORT_TEXT,
+    SCRIPT_BUILT_LIST,
     UNIT_NAME_TEXT,
+    ListPage,
     ListRules,
+    attachment_links,
     last_folder,
     link_text,
     list_date,
     names_unit,
 )
+from govcrawl.spiders.hanweb import HanwebRules
 from govcrawl.spiders.trs import TrsWcmRules
 
 # The CMS families: how each one's lists are read. A definition's `cms` picks one.
-LIST_RULES: dict[str, type[ListRules]] = {"trs_wcm": TrsWcmRules, "link_list": LinkListRules}
+LIST_RULES: dict[str, type[ListRules]] = {"trs_wcm": TrsWcmRules, "hanweb": HanwebRules, "link_list": LinkListRules}
 
 
 def list_rules(definition: PortalDefinition) -> ListRules:
@@ -74,35 +81,49 @@ class PortalSpider(scrapy.Spider):
         for url, words in self.definition.shared_columns:
             yield self.column_request(url, self.name, None, units_named=words)
 
-    def column_request(self, url: str, portal: str, unit: dict | None, follow_from=None, units_named: str | None = None):
-        """A list page to read; `units_named` restricts which unit columns it may lead to."""
-        make = follow_from.follow if follow_from is not None else scrapy.Request
-        return make(
-            url,
-            callback=self.parse_column,
-            errback=self.on_error,
-            cb_kwargs={"portal": portal, "unit": unit},
-            meta={"units_named": units_named},
-        )
+    def column_request(
+        self, url: str, portal: str, unit: dict | None, follow_from=None, units_named: str | None = None,
+        formdata: dict | None = None, render: bool = False,
+    ):
+        """A list page to read; `units_named` restricts which unit columns it may lead to;
+        `formdata` makes it a POST; `render` reads it in the browser (declared by the portal's
+        `render_lists`, or because the page turned out to build its list by script)."""
+        url = follow_from.urljoin(url) if follow_from is not None else url
+        render = render or any(re.search(pattern, url) for pattern in self.portals[portal].render_lists)
+        meta = {"units_named": units_named} | (browser_meta(self.settings) if render else {})
+        keywords = dict(callback=self.parse_column, errback=self.on_error, cb_kwargs={"portal": portal, "unit": unit}, meta=meta)
+        if formdata is not None:
+            return scrapy.FormRequest(url, formdata=formdata, **keywords)
+        return scrapy.Request(url, dont_filter=render, **keywords)
 
     def parse_column(self, response, portal: str, unit: dict | None):
         """A list page: follow its report links, the columns that lead to reports, its pages."""
         self.crawler.stats.inc_value("govcrawl/list_pages")
         rules = self.rules[portal]
         units_named = response.meta.get("units_named")
-        for anchor in response.css("a[href]"):
+        articles = 0
+        for anchor in rules.anchors(response):
             href = anchor.attrib["href"].strip()
             if href.startswith(("javascript:", "#", "mailto:")):
                 continue
             url = response.urljoin(href)
             text = link_text(anchor)
             if rules.is_article(url):
+                articles += 1
                 if REPORT_TEXT.search(text) and not NOT_A_REPORT_TEXT.search(text):
                     yield self.follow_report(response, url, text, list_date(anchor), portal, unit)
             elif rules.is_list(url) and self.enters(rules, url, text, response.url, units_named):
                 yield self.column_request(url, portal, self.unit_of_column(portal, url, text, unit), follow_from=response)
         for page in rules.further_pages(response):
-            yield self.column_request(page, portal, unit, follow_from=response, units_named=units_named)
+            if isinstance(page, ListPage):
+                yield self.column_request(page.url, portal, unit, follow_from=response, formdata=page.formdata)
+            else:
+                yield self.column_request(page, portal, unit, follow_from=response, units_named=units_named)
+        if not articles and "playwright" not in response.meta and SCRIPT_BUILT_LIST.search(response.text):
+            # The list is written by the page's script: read this page again, in the browser.
+            self.crawler.stats.inc_value("govcrawl/lists_rendered")
+            self.logger.info("govcrawl: list built by script, reading it in the browser: %s", response.url)
+            yield self.column_request(response.url, portal, unit, units_named=units_named, render=True)
 
     @staticmethod
     def enters(rules: ListRules, url: str, text: str, page_url: str, units_named: str | None) -> bool:
@@ -131,6 +152,7 @@ class PortalSpider(scrapy.Spider):
 
     def parse_report(self, response, portal: str, unit: dict | None, listing: dict):
         self.crawler.stats.inc_value("govcrawl/report_pages")
+        attachments = attachment_links(response, listing.get("link_text")) if isinstance(response, HtmlResponse) else {}
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         yield ReportPage(
             url=response.url,
@@ -140,6 +162,8 @@ class PortalSpider(scrapy.Spider):
             fetched_at=utc_now(),
             unit=unit,
             listing=listing,
+            file_urls=list(attachments),
+            file_names=attachments,
         )
 
     def on_error(self, failure):
