@@ -102,6 +102,14 @@ def parse_definition(data: dict, source: Path, where: str | None = None) -> Port
         if not isinstance(words, str) or not words:
             raise DefinitionError(f"{where}: shared_columns[{i}].units_named: missing")
         shared_columns.append((url, words))
+    render_lists = data.get("render_lists", [])
+    if not isinstance(render_lists, list):
+        raise DefinitionError(f"{where}: field 'render_lists' must be a list of regular expressions")
+    for pattern in render_lists:
+        try:
+            re.compile(pattern)
+        except (re.error, TypeError) as error:
+            raise DefinitionError(f"{where}: field 'render_lists': {pattern!r} is not a regular expression: {error}") from error
     settings = data.get("settings", {})
     lists = data.get("lists", {})
     for key, value in (("settings", settings), ("lists", lists)):
@@ -116,7 +124,7 @@ def parse_definition(data: dict, source: Path, where: str | None = None) -> Port
         units=units,
         shared_columns=tuple(shared_columns),
         lists=lists,
-        render_lists=tuple(data.get("render_lists", ())),
+        render_lists=tuple(render_lists),
         settings=settings,
         part_of=data.get("part_of"),
         description=str(data.get("description", "")),

@@ -45,6 +45,7 @@ def test_scrapy_list_shows_the_generated_spiders():
         ({"owner": {"name": "x", "region_code": "12"}}, "owner.region_code"),
         ({"owner": {"name": "x", "level": "planet"}}, "owner.level"),
         ({"allowed_domains": "tj.gov.cn"}, "'allowed_domains'"),
+        ({"render_lists": ["col/("]}, "'render_lists'"),
     ],
 )
 def test_a_malformed_definition_names_the_file_and_the_field(change, named):
