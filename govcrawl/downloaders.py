@@ -18,6 +18,7 @@ from scrapy import Request
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+from scrapy_playwright.page import PageMethod
 
 
 def replica_request_url(url: str, replica_url: str) -> tuple[str, str]:
@@ -37,7 +38,13 @@ def browser_meta(settings) -> dict:
     """Request meta that has a page read in Chromium (scrapy-playwright). The browser context is
     made on first use (no browser for crawls that need none) and names the project like the
     crawler does."""
-    meta = {"playwright": True, "playwright_context_kwargs": {"user_agent": settings.get("USER_AGENT")}}
+    meta = {
+        "playwright": True,
+        "playwright_context_kwargs": {"user_agent": settings.get("USER_AGENT")},
+        # The page's script fills the list after `load`, from its own data request: read the
+        # page once the network has gone quiet, not at `load`.
+        "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")],
+    }
     replica_url = settings.get("REPLICA_URL", "").rstrip("/")
     if replica_url:
         meta["playwright_page_init_callback"] = partial(route_page_to_replica, replica_url=replica_url)
