@@ -75,11 +75,15 @@ def summarize(reports_path: Path, errors_path: Path | None = None) -> str:
     lines += ["", f"failing checks: {len(failing)}"]
     for unit, year, check in failing:
         lines.append(f"  {unit} {year}: {check['rule']}  {check['left']} ≠ {check['right']}")
+    errors = []
     if errors_path and errors_path.exists():
         with jsonlines.open(errors_path) as reader:
-            errors = list(reader)
-        lines += ["", f"errors: {len(errors)}"]
-        lines += [f"  [{e['stage']}] {e['url']}: {e['error']}" for e in errors]
+            errors = [f"  [{e['stage']}] {e['url']}: {e['error']}" + (f" ({e['detail']})" if e["detail"] else "") for e in reader]
+    errors += [
+        f"  [attachment] {a['url']} (on {record['url']}): {a['error']}"
+        for record in records for a in record["attachments"] if "error" in a
+    ]
+    lines += ["", f"errors: {len(errors)}", *errors]
     return "\n".join(lines)
 
 
@@ -103,10 +107,12 @@ def cmd_demo(args) -> int:
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="govcrawl.settings")
     with ReplicaServer(DEFAULT_SITES, port=args.port) as replica:
         print(f"replica serving {DEFAULT_SITES} at {replica.url}", file=sys.stderr)
-        for definition in load_definitions():
-            print(f"crawling {definition.name} …", file=sys.stderr)
+        # A portal that is part of another is crawled in that one's scope=all run, so that pages
+        # they share (gk.tj.gov.cn's district column) are fetched and recorded once.
+        for definition in [d for d in load_definitions() if d.part_of is None]:
+            print(f"crawling {definition.name} (and the portals part of it) …", file=sys.stderr)
             command = [
-                sys.executable, "-m", "scrapy", "crawl", definition.name,
+                sys.executable, "-m", "scrapy", "crawl", definition.name, "-a", "scope=all",
                 "-s", f"REPLICA_URL={replica.url}",
                 "-s", f"FEEDS={feed_setting}",
                 "-s", f"RAW_STORE_DIR={output / 'raw'}",

@@ -36,7 +36,7 @@ class CrawlError:
 
     url: str
     portal: str
-    stage: str  # "download" | "extract" | "list"
+    stage: str  # "list" | "download" | "extract" | "attachment"
     error: str
     detail: str = ""
     at: str = ""

@@ -16,9 +16,9 @@ from .crawling import ROOT
 SEED_000_PAGE = DEFAULT_SITES / "www.tj.gov.cn/zwgk/zfxxgkzl/gknb/xxgknb2020/tjsrmzf/202103/t20210330_5402052.html"
 
 
-def govcrawl(*args: str, **kwargs) -> subprocess.CompletedProcess:
+def govcrawl(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "govcrawl.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, **kwargs
+        [sys.executable, "-m", "govcrawl.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
     )
 
 
@@ -84,3 +84,17 @@ def test_replica_serve_serves_a_directory_of_site_trees(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_demo_crawls_every_portal_once_and_summarises(tmp_path):
+    from govcrawl.replica.server import load_manifest
+
+    done = govcrawl("demo", "--output", str(tmp_path / "out"), timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    records = [json.loads(line) for line in (tmp_path / "out/reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    expected = {r["url"] for spider in load_manifest()["spiders"].values() for r in spider["reports"]}
+    assert sorted(r["url"] for r in records) == sorted(expected)  # each report once
+    assert (tmp_path / "out/cells.jsonl").stat().st_size > 0
+    summary = done.stdout
+    assert f"{len(expected)} reports from" in summary
+    assert "failing checks: " in summary and "[attachment]" in summary and "HTTP 404" in summary

@@ -76,3 +76,15 @@ def test_seed_003_page_rebuilt_with_its_layout_table_reproduces_its_gold(linhai,
     (record,) = [r for r in linhai.records if r["url"] == SEED_003_URL]
     gold = json.loads((shared / "gold" / "003_813cce83a6a79fdd.json").read_text(encoding="utf-8"))
     assert score_record("003 page", record, gold).differences == []
+
+
+def test_an_oversized_attachment_is_an_error_and_the_crawl_goes_on(tmp_path):
+    result = crawl("tianqiao", tmp_path, "-s", "ATTACHMENT_MAXSIZE=2000")
+    assert result.stat("govcrawl/errors/attachment") >= 2
+    refused = [a for r in result.records for a in r["attachments"] if "error" in a]
+    assert refused and all(a["sha256"] is None for a in refused)
+    # Pages whose report is only in a refused attachment are error entries, not silently dropped.
+    expected = expectations("tianqiao")["reports"]
+    attachment_only = {url for url, r in expected.items() if r["via"] not in ("html", None)}
+    assert {e["url"] for e in result.errors if e["stage"] == "attachment"} == attachment_only
+    assert {r["url"] for r in result.records} == set(expected) - attachment_only

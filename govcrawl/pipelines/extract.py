@@ -61,6 +61,13 @@ class ExtractPipeline:
             return CrawlError(url=item.url, portal=item.portal, stage="extract", error=kind, detail=str(error), at=utc_now())
         record = extraction.record
         record["attachments"].extend(failed)
+        if "not_a_report" in record["flags"] and failed:
+            # A short page whose report is its attachment, and the attachment could not be had.
+            self.stats.inc_value("govcrawl/errors/extract")
+            detail = "; ".join(f"{f['url']}: {f['error']}" for f in failed)
+            logger.error("govcrawl error [extract] %s: its attachments could not be fetched: %s", item.url, detail)
+            return CrawlError(url=item.url, portal=item.portal, stage="attachment",
+                              error="no report on the page and its attachments could not be fetched", detail=detail, at=utc_now())
         if "not_a_report" in record["flags"]:
             self.stats.inc_value("govcrawl/not_a_report")
             raise DropItem(f"not a report: {item.url} ({record.get('title')!r})", log_level="INFO")
