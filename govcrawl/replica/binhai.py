@@ -177,12 +177,7 @@ def render_article(area: Area, column: str, url: str, title: str, _column: str, 
 
 def pager(area: Area, category: int, number: int, total: int) -> str:
     """首页 上一页 1 2 … 下一页 尾页: ordinary links; the current page and dead ends have no href."""
-    def link(page: int, text: object) -> str:
-        return f'<a href="{channel_path(area.root, category, page)}">{text}</a>'
-    numbers = [f'<span class="current">{n}</span>' if n == number else link(n, n) for n in range(1, total + 1)]
-    return ('<div class="pagination">' + " ".join([
-        link(1, "首页"), link(number - 1, "上一页") if number > 1 else "<a>上一页</a>", *numbers,
-        link(number + 1, "下一页") if number < total else "<a>下一页</a>", link(total, "尾页")]) + "</div>")
+    return pages.link_pager(lambda page: channel_path(area.root, category, page), number, total, "pagination", "a")
 
 
 def list_pages(replica: Replica, area: Area, category: int, column: str, items: list[RenderedReport],

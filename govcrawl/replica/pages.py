@@ -325,3 +325,16 @@ def district_column(site, column: str, crumbs: list[tuple[str, str]], content: s
 </div>
 <div class="yqlj w1200"><span>友情链接:</span>{friend_links}</div>"""
     return district_page(site, column, f'<meta name="ColumnName" content="{escape(column)}">', main)
+
+
+def link_pager(href, number: int, total: int, css_class: str, dead_tag: str, lead: str = "") -> str:
+    """首页 上一页 1 2 … 下一页 尾页 as ordinary links (`href(page)`); the current page is a span and
+    a dead end (上一页 on the first page, 下一页 on the last) is a bare `dead_tag` element."""
+    def link(page: int, text: object) -> str:
+        return f'<a href="{href(page)}">{text}</a>'
+    numbers = [f'<span class="current">{n}</span>' if n == number else link(n, n) for n in range(1, total + 1)]
+    parts = [
+        link(1, "首页"), link(number - 1, "上一页") if number > 1 else f"<{dead_tag}>上一页</{dead_tag}>", *numbers,
+        link(number + 1, "下一页") if number < total else f"<{dead_tag}>下一页</{dead_tag}>", link(total, "尾页"),
+    ]
+    return f'<div class="{css_class}">' + " ".join([lead, *parts] if lead else parts) + "</div>"

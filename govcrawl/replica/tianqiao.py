@@ -200,12 +200,9 @@ def pager(site: Site, channel: str, number: int, total: int) -> str:
     if total == 1:
         return '<div class="gk-pager">共1页</div>'
 
-    def link(page: int, text: object) -> str:
-        return f'<a href="{site.channel_url(channel, page).removeprefix(BASE)}">{text}</a>'
-    numbers = [f'<span class="current">{n}</span>' if n == number else link(n, n) for n in range(1, total + 1)]
-    return ('<div class="gk-pager">' + " ".join([
-        f"共{total}页", link(1, "首页"), link(number - 1, "上一页") if number > 1 else "<span>上一页</span>", *numbers,
-        link(number + 1, "下一页") if number < total else "<span>下一页</span>", link(total, "尾页")]) + "</div>")
+    def href(page: int) -> str:
+        return site.channel_url(channel, page).removeprefix(BASE)
+    return pages.link_pager(href, number, total, "gk-pager", "span", lead=f"共{total}页")
 
 
 def channel_pages(replica: Replica, site: Site, channel: str, name: str, items: list[RenderedReport],
