@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from govcrawl.replica.server import DEFAULT_SITES, ReplicaServer  # noqa: E402
+from replica.server import DEFAULT_SITES, ReplicaServer  # noqa: E402
 
 HOST = "www.bench.gov.cn"
 TEMPLATE = DEFAULT_SITES / "www.tjhq.gov.cn/zwgk/zfxxgkqzf/qzf/zfxxgknb2/202103/t20210308_5378162.html"

@@ -43,17 +43,29 @@ def cmd_parse(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from govcrawl.extract.evaluate import evaluate, format_evaluation
+    from govcrawl.evaluate import evaluate, format_evaluation
 
     evaluation = evaluate(Path(args.gold_dir), [Path(f) for f in args.files])
     print(format_evaluation(evaluation))
     return 0
 
 
-def cmd_replica_serve(args) -> int:
-    from govcrawl.replica.server import DEFAULT_SITES, serve_forever
+def replica_server():
+    """The replica's server module. The replica is a development fixture that lives in the
+    checkout beside the package (replica/), not in what pip installs."""
+    checkout = Path(__file__).resolve().parents[1]
+    if (checkout / "replica" / "server.py").is_file() and str(checkout) not in sys.path:
+        sys.path.insert(0, str(checkout))
+    try:
+        from replica import server
+    except ModuleNotFoundError as error:
+        raise SystemExit(f"govcrawl: the replica is part of a source checkout, not of the installed package ({error})") from error
+    return server
 
-    serve_forever(Path(args.sites) if args.sites else DEFAULT_SITES, args.host, args.port)
+
+def cmd_replica_serve(args) -> int:
+    server = replica_server()
+    server.serve_forever(Path(args.sites) if args.sites else server.DEFAULT_SITES, args.host, args.port)
     return 0
 
 
@@ -95,8 +107,10 @@ def cmd_summary(args) -> int:
 
 def cmd_demo(args) -> int:
     """Serve the replica, run every spider against it, write the feeds, print the summary."""
-    from govcrawl.portals import load_definitions
-    from govcrawl.replica.server import DEFAULT_SITES, ReplicaServer
+    from govcrawl.definitions import load_definitions, user_directories
+
+    server = replica_server()
+    DEFAULT_SITES, ReplicaServer = server.DEFAULT_SITES, server.ReplicaServer
 
     output = Path(args.output).resolve()
     output.mkdir(parents=True, exist_ok=True)
@@ -109,7 +123,7 @@ def cmd_demo(args) -> int:
         print(f"replica serving {DEFAULT_SITES} at {replica.url}", file=sys.stderr)
         # A portal that is part of another is crawled in that one's scope=all run, so that pages
         # they share (gk.tj.gov.cn's district column) are fetched and recorded once.
-        for definition in [d for d in load_definitions() if d.part_of is None]:
+        for definition in [d for d in load_definitions(user_directories()) if d.part_of is None]:
             print(f"crawling {definition.name} (and the portals part of it) …", file=sys.stderr)
             command = [
                 sys.executable, "-m", "scrapy", "crawl", definition.name, "-a", "scope=all",

@@ -8,6 +8,12 @@ extraction pipeline turns it into a `Report` (the schema record and its table ce
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+
+def utc_now() -> str:
+    """The time stamp of fetches and error entries: ISO 8601, UTC, whole seconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 @dataclass

@@ -5,6 +5,11 @@ from govcrawl import __version__
 BOT_NAME = "govcrawl"
 SPIDER_MODULES = ["govcrawl.spiders"]
 NEWSPIDER_MODULE = "govcrawl.spiders"
+# One spider per portal definition: the packaged ones (govcrawl/portals/*.toml), then those in
+# PORTAL_DIRS (directories, or `package:folder` inside an installed package) and in the
+# environment's GOVCRAWL_PORTAL_DIRS.
+SPIDER_LOADER_CLASS = "govcrawl.spiders.loader.PortalSpiderLoader"
+PORTAL_DIRS: list[str] = []
 
 # Identify ourselves and behave: portals are public services, not load-test targets.
 USER_AGENT = f"govcrawl/{__version__} (research crawler for government information-disclosure annual reports)"

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import jsonlines
 
-from govcrawl.replica.server import DEFAULT_SITES, ReplicaServer, load_manifest
+from replica.server import DEFAULT_SITES, ReplicaServer, load_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,7 @@ import sys
 import time
 import urllib.request
 
-from govcrawl.replica.server import DEFAULT_SITES
+from replica.server import DEFAULT_SITES
 
 from .crawling import ROOT
 
@@ -87,7 +87,7 @@ def test_replica_serve_serves_a_directory_of_site_trees(tmp_path):
 
 
 def test_demo_crawls_every_portal_once_and_summarises(tmp_path):
-    from govcrawl.replica.server import load_manifest
+    from replica.server import load_manifest
 
     done = govcrawl("demo", "--output", str(tmp_path / "out"), timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]

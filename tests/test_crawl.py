@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from govcrawl.portals import load_definitions
-from govcrawl.replica.server import load_manifest
+from govcrawl.definitions import load_definitions
+from replica.server import load_manifest
 
 from .crawling import crawl, expectations, host_path
 

@@ -8,9 +8,9 @@ import re
 import jsonlines
 import pytest
 
-from govcrawl.extract.evaluate import score_record
-from govcrawl.portals import load_definitions
-from govcrawl.replica.server import DEFAULT_SITES, ReplicaServer, load_manifest
+from govcrawl.evaluate import score_record
+from govcrawl.definitions import load_definitions
+from replica.server import DEFAULT_SITES, ReplicaServer, load_manifest
 
 from .crawling import crawl, expectations, run_scrapy
 

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from govcrawl.extract import extract_file
-from govcrawl.extract.evaluate import evaluate, format_evaluation, score_record
+from govcrawl.evaluate import evaluate, format_evaluation, score_record
 
 SEED = "000_5ec2f74a97fd9e7f"
 

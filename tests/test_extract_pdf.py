@@ -12,7 +12,7 @@ from PIL import Image
 
 from govcrawl.extract import ExtractionError, extract, extract_file, pdf
 from govcrawl.extract.document import Block, Cell
-from govcrawl.extract.evaluate import score_record
+from govcrawl.evaluate import score_record
 from govcrawl.extract.pdf import _Item, _joined, _split_numbers
 from govcrawl.extract.tables import read_tables
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from govcrawl.extract import extract_file
-from govcrawl.extract.evaluate import score_record
+from govcrawl.evaluate import score_record
 
 SEEDS = {
     "000": "000_5ec2f74a97fd9e7f",

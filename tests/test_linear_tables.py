@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govcrawl.extract import extract, extract_file
-from govcrawl.extract.evaluate import evaluate
+from govcrawl.evaluate import evaluate
 from govcrawl.extract.linear import tables_in_lines
 from tests.test_tables import COLUMN_KEYS, GOV2019_ACTIVE, GOV2021_ACTIVE, Spec, count_raw, td
 

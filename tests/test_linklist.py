@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
-from govcrawl.portals import DefinitionError, load_definitions, parse_definition
-from govcrawl.spiders.linklist import LinkListRules
+from govcrawl.definitions import DefinitionError, load_definitions, parse_definition
+from govcrawl.cms.link_list import LinkListRules
 
 BINHAI = next(d for d in load_definitions() if d.name == "binhai")
 

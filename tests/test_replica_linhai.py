@@ -16,13 +16,13 @@ import lxml.html
 import pytest
 
 from govcrawl.extract import extract
-from govcrawl.extract.evaluate import score_record
-from govcrawl.replica import linhai
-from govcrawl.replica.linhai import BASE, HOST, build_linhai, layout_text
-from govcrawl.replica.model import Replica
-from govcrawl.replica.server import ReplicaServer
-from govcrawl.replica.tianjin import SEED
-from govcrawl.spiders.links import NOT_A_REPORT_TEXT, REPORT_COLUMN_TEXT, REPORT_TEXT, names_unit
+from govcrawl.evaluate import score_record
+from replica import linhai
+from replica.linhai import BASE, HOST, build_linhai, layout_text
+from replica.model import Replica
+from replica.server import ReplicaServer
+from replica.tianjin import SEED
+from govcrawl.cms.list_rules import NOT_A_REPORT_TEXT, REPORT_COLUMN_TEXT, REPORT_TEXT, names_unit
 
 START = f"{BASE}/col/col1229317620/index.html"
 REAL_REPORT = f"{BASE}/art/2023/1/4/art_1229709042_67998.html"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from govcrawl.spiders.trs import column_dir, is_report_column, pager_pages
+from govcrawl.cms.trs_wcm import column_dir, is_report_column, pager_pages
 
 COLUMN = "https://www.tjhd.gov.cn/zwgk/zfxxgk/zfxxgkqjjg/"
 
@@ -48,8 +48,9 @@ def test_which_columns_lead_to_reports(url, text, follow):
 
 
 def test_a_shared_column_leads_only_to_the_units_named():
-    from govcrawl.portals import load_definitions
-    from govcrawl.spiders.base import PortalSpider, list_rules
+    from govcrawl.definitions import load_definitions
+    from govcrawl.cms import list_rules
+    from govcrawl.spiders.base import PortalSpider
 
     rules = list_rules(next(d for d in load_definitions() if d.name == "hexi"))
     shared = "http://gk.tj.gov.cn/xxgknb_530/qxzf/"

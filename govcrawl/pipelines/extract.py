@@ -12,8 +12,7 @@ from pathlib import Path
 from scrapy.exceptions import DropItem
 
 from govcrawl.extract import Attachment, ExtractionError, extract
-from govcrawl.items import CrawlError, Report, ReportPage
-from govcrawl.spiders.base import utc_now
+from govcrawl.items import CrawlError, Report, ReportPage, utc_now
 
 logger = logging.getLogger(__name__)
 

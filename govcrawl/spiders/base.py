@@ -1,8 +1,8 @@
 """What every portal spider shares, whatever the CMS: start, report pages, error entries.
 
-A portal is data (seeds/*.toml); its spider class is generated from it (portals.py). How a
-portal's lists are read comes from its CMS family (`ListRules`: trs.py, linklist.py), chosen per
-portal, so one crawl can span portals of different CMSs.
+A portal is data (govcrawl/portals/*.toml); its spider class is generated from it (loader.py).
+How a portal's lists are read comes from its CMS family (govcrawl/cms/), chosen per portal, so one
+crawl can span portals of different CMSs.
 
 `-a scope=all` crawls, in the same run, every portal whose definition says `part_of = "<this
 spider>"` (the Tianjin districts for `tianjin`). A record's `portal` is the portal whose columns
@@ -12,7 +12,6 @@ led to the page.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from typing import ClassVar
 
 import scrapy
@@ -20,11 +19,8 @@ from scrapy.http import HtmlResponse
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from govcrawl.downloaders import browser_meta
-from govcrawl.items import CrawlError, ReportPage
-from govcrawl.portals import DefinitionError, PortalDefinition, Unit, load_definitions
-from govcrawl.spiders.linklist import LinkListRules
-from govcrawl.spiders.links import (
+from govcrawl.cms import list_rules
+from govcrawl.cms.list_rules import (
     NOT_A_REPORT_TEXT,
     REPORT_TEXT,
     SCRIPT_BUILT_LIST,
@@ -37,36 +33,22 @@ from govcrawl.spiders.links import (
     list_date,
     names_unit,
 )
-from govcrawl.spiders.hanweb import HanwebRules
-from govcrawl.spiders.trs import TrsWcmRules
-
-# The CMS families: how each one's lists are read. A definition's `cms` picks one.
-LIST_RULES: dict[str, type[ListRules]] = {"trs_wcm": TrsWcmRules, "hanweb": HanwebRules, "link_list": LinkListRules}
-
-
-def list_rules(definition: PortalDefinition) -> ListRules:
-    family = LIST_RULES.get(definition.cms)
-    if family is None:
-        raise DefinitionError(
-            f"{definition.source}: field 'cms': unknown CMS family {definition.cms!r} (known: {', '.join(sorted(LIST_RULES))})"
-        )
-    return family(definition)
+from govcrawl.definitions import PortalDefinition, Unit
+from govcrawl.downloaders import browser_meta
+from govcrawl.items import CrawlError, ReportPage, utc_now
 
 SCOPES = ("own", "all")
 
 
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 class PortalSpider(scrapy.Spider):
     definition: ClassVar[PortalDefinition]
+    members: ClassVar[tuple[PortalDefinition, ...]] = ()  # the portals whose `part_of` names this one
 
     def __init__(self, *args, scope: str = "own", **kwargs):
         super().__init__(*args, **kwargs)
         if scope not in SCOPES:
             raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
-        members = [d for d in load_definitions() if d.part_of == self.name] if scope == "all" else []
+        members = self.members if scope == "all" else ()
         self.portals = {d.name: d for d in [self.definition, *members]}
         self.rules = {d.name: list_rules(d) for d in self.portals.values()}
         self.allowed_domains = sorted({domain for d in self.portals.values() for domain in d.allowed_domains})
