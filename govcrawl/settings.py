@@ -30,6 +30,8 @@ DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
 # REPLICA_URL (e.g. http://127.0.0.1:8765): send every request to the offline replica instead of
 # the real portals. Records keep the real URLs. Empty = the real internet.
 REPLICA_URL = ""
+# A redirect loop or a redirect off the portal is an error entry, not a silent drop.
+DOWNLOADER_MIDDLEWARES = {"govcrawl.redirects.RedirectGuard": 650}
 DOWNLOAD_HANDLERS = {
     "http": "govcrawl.downloaders.GovcrawlDownloadHandler",
     "https": "govcrawl.downloaders.GovcrawlDownloadHandler",

@@ -44,10 +44,11 @@ CONTENT_TYPES = {
 }
 
 # Dynamic endpoints (list APIs, POST search forms) that some portals need: (hostname, path) →
-# a function taking the request handler and returning (status, content_type, body). A site tree
+# a function taking the request handler and returning (status, content_type, body[, headers]),
+# or None when it answered on its own (see _answer). A site tree
 # may also name its own in `_site.json` ({"dynamic": {path: handler name}}, handlers in
 # dynamic.py, reading the tree's `_data/`). Static files answer every other request.
-DynamicHandler = Callable[["ReplicaRequestHandler"], tuple[int, str, bytes]]
+DynamicHandler = Callable[["ReplicaRequestHandler"], "tuple | None"]
 DYNAMIC_HANDLERS: dict[tuple[str, str], DynamicHandler] = {}
 
 
@@ -74,7 +75,7 @@ class ReplicaRequestHandler(BaseHTTPRequestHandler):
         if handler is None:
             self._send(405, "text/html; charset=utf-8", b"", extra={"Allow": "GET, HEAD"})
         else:
-            self._send(*handler(self))
+            self._answer(handler)
 
     # -- routing --------------------------------------------------------------------------
 
@@ -96,7 +97,7 @@ class ReplicaRequestHandler(BaseHTTPRequestHandler):
         host, path = self._host(), unquote(urlsplit(self.path).path)
         handler = self._dynamic(host, path)
         if handler is not None:
-            self._send(*handler(self))
+            self._answer(handler)
         elif self.server.is_site(host):
             self._serve_file(host, path, redirect_base=f"{self._scheme()}://{host}")
         elif path.startswith("/_site/"):
@@ -146,6 +147,15 @@ class ReplicaRequestHandler(BaseHTTPRequestHandler):
         ).encode("utf-8")
 
     # -- responses ------------------------------------------------------------------------
+
+    def _answer(self, handler: DynamicHandler) -> None:
+        """A dynamic endpoint's answer: (status, content type, body[, extra headers]), or None
+        when it wrote to the socket itself (faults no well-formed response can express)."""
+        answer = handler(self)
+        if answer is None:
+            self.server.record(self.command, self._host(), self.path, 0, self.headers.get("User-Agent", ""), self.body)
+        else:
+            self._send(*answer)
 
     def _not_found(self) -> None:
         self._send(404, "text/html; charset=utf-8", NOT_FOUND_PAGE)
