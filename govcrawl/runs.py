@@ -134,9 +134,27 @@ class RunFiles:
         stats.set_value("govcrawl/run/reports_by_portal", dict(self.reports_by_portal))
 
     def spider_closed(self, spider, reason):
-        for name, file in self.files.items():
+        for file in self.files.values():
             file.close()
+        met_again = self.crawler.stats.get_value("govcrawl/report_urls_met_again")
+        if met_again:
+            self._write_report_urls(met_again)
+        for name in self.files:
             (self.run_dir / f"{name}.jsonl.part").replace(self.run_dir / f"{name}.jsonl")
+
+    def _write_report_urls(self, urls: dict[str, list[str]]) -> None:
+        """A record met again under other URLs (pipelines/one_record.py) lists them all in
+        `urls`; known only at the end, so the feed is rewritten once, still under its .part name."""
+        feed = self.run_dir / "reports.jsonl.part"
+        rewritten = feed.with_name("reports.jsonl.urls")
+        with feed.open("rb") as source, rewritten.open("wb") as target:
+            for line in source:
+                record = json.loads(line)
+                if record["url"] in urls:
+                    record["urls"] = urls[record["url"]]
+                    line = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+                target.write(line)
+        rewritten.replace(feed)
 
     def engine_stopped(self):
         spider = self.crawler.spider

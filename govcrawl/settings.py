@@ -56,6 +56,7 @@ ITEM_PIPELINES = {
     "govcrawl.pipelines.raw.RawStorePipeline": 100,
     "govcrawl.pipelines.attachments.AttachmentsPipeline": 200,
     "govcrawl.pipelines.extract.ExtractPipeline": 300,
+    "govcrawl.pipelines.one_record.OneRecordPerReport": 400,
     # Every record against the shipped JSON Schema (crawl health, below).
     "spidermon.contrib.scrapy.pipelines.ItemValidationPipeline": 800,
 }
