@@ -46,6 +46,8 @@ class PortalSpider(scrapy.Spider):
 
     def __init__(self, *args, scope: str = "own", **kwargs):
         super().__init__(*args, **kwargs)
+        # The run's arguments, as its stats.json records them (runs of different arguments are not compared).
+        self.arguments = {"scope": scope, **{k: v for k, v in kwargs.items() if isinstance(v, str)}}
         if scope not in SCOPES:
             raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
         members = self.members if scope == "all" else ()
