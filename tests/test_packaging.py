@@ -1,5 +1,5 @@
 """What the project ships, built from a clean checkout: the wheel `pip wheel --no-deps .` gives and
-the egg scrapyd-deploy uploads. Both are small, hold every module and portal definition and the
+the egg scrapyd-deploy uploads. Both are small, hold every module, data file and portal definition and the
 `scrapy` settings entry point, and carry neither the replica nor the tests; the wheel, installed
 into a fresh virtualenv, gives every spider from an empty directory."""
 
@@ -49,8 +49,10 @@ def test_holds_every_module_and_portal_definition_and_nothing_else(artifact, che
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
     assert shipped_portal_files(path) == portal_files(checkout)
-    modules = {p.relative_to(checkout).as_posix() for p in (checkout / "govcrawl").rglob("*.py")}
-    assert modules <= set(names), sorted(modules - set(names))
+    package = {p.relative_to(checkout).as_posix() for p in (checkout / "govcrawl").rglob("*") if p.is_file()}
+    assert package <= set(names), sorted(package - set(names))  # every module and data file
+    # bdist_egg adds bytecode (jobs import from the zipped egg, which cannot cache it); nothing else.
+    assert [n for n in names if n.startswith("govcrawl/") and n not in package and not n.endswith(".pyc")] == []
     # Only the runtime package and its metadata: no replica site tree, no tests, no benchmarks.
     metadata = "EGG-INFO" if artifact == "egg" else f"govcrawl-{__version__}.dist-info"
     assert {name.split("/")[0] for name in names} == {"govcrawl", metadata}

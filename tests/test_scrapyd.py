@@ -57,7 +57,7 @@ class Scrapyd:
         # Two job slots: the two crawls run side by side and a third job has to wait in the queue.
         (root / "scrapyd.conf").write_text(
             f"[scrapyd]\nbind_address = 127.0.0.1\nhttp_port = {self.port}\nmax_proc = 2\npoll_interval = 0.2\n"
-            "eggs_dir = eggs\nlogs_dir = logs\ndbs_dir = dbs\nitems_dir =\n",
+            "eggs_dir = eggs\nlogs_dir = logs\ndbs_dir = dbs\nitems_dir = items\n",
             encoding="utf-8",
         )
         # Nothing of the caller's configuration: no ~/.scrapyd.conf, ~/.scrapy.cfg or govcrawl settings.
@@ -95,6 +95,10 @@ class Scrapyd:
         path = self.root / "logs" / "govcrawl" / spider / f"{job}.log"
         return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else f"(no log at {path})"
 
+    def job_items(self, spider: str, job: str) -> Path:
+        """The feed scrapyd adds to a job when items_dir is set (Scrapy's `jsonlines` format)."""
+        return self.root / "items" / "govcrawl" / spider / f"{job}.jl"
+
     def log_tail(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")[-3000:]
 
@@ -116,6 +120,7 @@ class Job:
     output: Path  # the job's OUTPUT_DIR
     finished: dict  # its listjobs.json entry
     log: str
+    items: Path  # scrapyd's own feed of the job
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +205,10 @@ def run(deployment, tmp_path_factory):
 
         jobs = wait_for(scrapyd, lambda jobs: set(ids.values()) <= {j["id"] for j in jobs["finished"]}, "both jobs finished")
     finished = {j["id"]: j for j in jobs["finished"]}
-    crawls = {spider: Job(spider, job, outputs[spider], finished[job], scrapyd.job_log(spider, job)) for spider, job in ids.items()}
+    crawls = {
+        spider: Job(spider, job, outputs[spider], finished[job], scrapyd.job_log(spider, job), scrapyd.job_items(spider, job))
+        for spider, job in ids.items()
+    }
     cron = {"schedule": schedule, "command": command, "output": cron_output, "waiting": waiting, "cancelled": cancelled}
     return crawls, cron
 
@@ -264,6 +272,9 @@ def test_each_job_writes_exactly_the_reports_cells_and_errors_of_the_replica(run
     assert stats["status"] == "ok", stats["health"]
     assert stats["counts"] == {"reports": len(urls), "cells": len(cells), "errors": len(errors)}
     assert (job.output / "latest" / spider).resolve() == run_dir.resolve()
+    # scrapyd's items_dir feed is a copy of the records, not Scrapy's dump of the items.
+    with jsonlines.open(job.items) as reader:
+        assert sorted(reader, key=lambda r: r["url"]) == sorted(lines["reports"], key=lambda r: r["url"])
 
 
 def test_the_readme_crontab_line_schedules_the_crawl_it_says(run):
