@@ -68,7 +68,9 @@ class Scrapyd:
             self.process = subprocess.Popen([sys.executable, "-m", "scrapyd"], cwd=root, env=self.env, stdout=log, stderr=log)
         deadline = time.monotonic() + 30
         while not self._answers():
-            assert self.process.poll() is None and time.monotonic() < deadline, f"scrapyd did not start:\n{self.log_tail()}"
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise AssertionError(f"scrapyd did not start:\n{self.log_tail()}")
             time.sleep(0.2)
 
     def _answers(self) -> bool:
