@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 
 from itemadapter import ItemAdapter
+from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from govcrawl.items import Report
@@ -30,7 +31,16 @@ class OneRecordPerReport:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        pipeline = cls(crawler.stats)
+        crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
+        return pipeline
+
+    def spider_opened(self, spider):
+        # A resumed run (govcrawl/resume.py): the reports it had recorded count as met.
+        for sha256, url in getattr(spider, "resumed_records", ()):
+            self.first_url.setdefault(sha256, url)
+            self.first_url.setdefault(canonical_url(url), url)
+            self.urls.setdefault(url, [url])
 
     def process_item(self, item):
         if not isinstance(item, Report):

@@ -36,6 +36,7 @@ from govcrawl.cms.list_rules import (
 from govcrawl.definitions import PortalDefinition, Unit
 from govcrawl.downloaders import browser_meta
 from govcrawl.items import CrawlError, ReportPage, utc_now
+from govcrawl.urls import canonical_url
 
 SCOPES = ("own", "all")
 # What Scrapy's robots.txt middleware says when it drops a request (its IgnoreRequest message).
@@ -45,6 +46,7 @@ ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
 class PortalSpider(scrapy.Spider):
     definition: ClassVar[PortalDefinition]
     members: ClassVar[tuple[PortalDefinition, ...]] = ()  # the portals whose `part_of` names this one
+    done_urls: set[str] = frozenset()  # set by the run files when a run is resumed
 
     def __init__(self, *args, scope: str = "own", **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,7 +98,7 @@ class PortalSpider(scrapy.Spider):
             text = link_text(anchor)
             if rules.is_article(url):
                 articles += 1
-                if REPORT_TEXT.search(text) and not NOT_A_REPORT_TEXT.search(text):
+                if REPORT_TEXT.search(text) and not NOT_A_REPORT_TEXT.search(text) and not self.recorded(url):
                     yield self.follow_report(response, url, text, list_date(anchor), portal, unit)
             elif rules.is_list(url) and self.enters(rules, url, text, response.url, units_named):
                 yield self.column_request(url, portal, self.unit_of_column(portal, url, text, unit), follow_from=response)
@@ -110,6 +112,13 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value("govcrawl/lists_rendered")
             self.logger.info("govcrawl: list built by script, reading it in the browser: %s", response.url)
             yield self.column_request(response.url, portal, unit, units_named=units_named, render=True)
+
+    def recorded(self, url: str) -> bool:
+        """Whether the run being resumed recorded this report already (govcrawl/resume.py)."""
+        if url in self.done_urls or canonical_url(url) in self.done_urls:
+            self.crawler.stats.inc_value("govcrawl/resume/reports_skipped")
+            return True
+        return False
 
     @staticmethod
     def enters(rules: ListRules, url: str, text: str, page_url: str, units_named: str | None) -> bool:
