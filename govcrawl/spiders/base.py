@@ -21,7 +21,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from govcrawl.cms import list_rules
 from govcrawl.cms.list_rules import (
-    NOT_A_REPORT_TEXT,
+    LINKS_BASE,
     REPORT_TEXT,
     SCRIPT_BUILT_LIST,
     UNIT_NAME_TEXT,
@@ -31,6 +31,7 @@ from govcrawl.cms.list_rules import (
     last_folder,
     link_text,
     list_date,
+    names_report,
     names_unit,
 )
 from govcrawl.definitions import PortalDefinition, Unit
@@ -65,14 +66,17 @@ class PortalSpider(scrapy.Spider):
 
     def column_request(
         self, url: str, portal: str, unit: dict | None, follow_from=None, units_named: str | None = None,
-        formdata: dict | None = None, render: bool = False,
+        formdata: dict | None = None, render: bool = False, links_base: str | None = None,
     ):
         """A list page to read; `units_named` restricts which unit columns it may lead to;
         `formdata` makes it a POST; `render` reads it in the browser (declared by the portal's
-        `render_lists`, or because the page turned out to build its list by script)."""
+        `render_lists`, or because the page turned out to build its list by script);
+        `links_base` marks a list API's answer for the page whose script asks for it."""
         url = follow_from.urljoin(url) if follow_from is not None else url
         render = render or any(re.search(pattern, url) for pattern in self.portals[portal].render_lists)
         meta = {"units_named": units_named} | (browser_meta(self.settings) if render else {})
+        if links_base is not None:
+            meta[LINKS_BASE] = links_base
         keywords = dict(callback=self.parse_column, errback=self.on_error, cb_kwargs={"portal": portal, "unit": unit}, meta=meta)
         if formdata is not None:
             return scrapy.FormRequest(url, formdata=formdata, **keywords)
@@ -92,16 +96,22 @@ class PortalSpider(scrapy.Spider):
             text = link_text(anchor)
             if rules.is_article(url):
                 articles += 1
-                if REPORT_TEXT.search(text) and not NOT_A_REPORT_TEXT.search(text):
+                if names_report(text):
                     yield self.follow_report(response, url, text, list_date(anchor), portal, unit)
             elif rules.is_list(url) and self.enters(rules, url, text, response.url, units_named):
                 yield self.column_request(url, portal, self.unit_of_column(portal, url, text, unit), follow_from=response)
         for page in rules.further_pages(response):
             if isinstance(page, ListPage):
-                yield self.column_request(page.url, portal, unit, follow_from=response, formdata=page.formdata)
+                yield self.column_request(page.url, portal, unit, follow_from=response, formdata=page.formdata,
+                                          links_base=page.links_base)
             else:
                 yield self.column_request(page, portal, unit, follow_from=response, units_named=units_named)
-        if not articles and "playwright" not in response.meta and SCRIPT_BUILT_LIST.search(response.text):
+        problem = rules.unreadable(response) if not articles else None
+        if problem:
+            self.crawler.stats.inc_value("govcrawl/errors/list")
+            self.logger.error("govcrawl error [list] %s: %s", response.url, problem)
+            yield CrawlError(url=response.url, portal=portal, stage="list", error="list not understood", detail=problem, at=utc_now())
+        elif not articles and "playwright" not in response.meta and SCRIPT_BUILT_LIST.search(response.text):
             # The list is written by the page's script: read this page again, in the browser.
             self.crawler.stats.inc_value("govcrawl/lists_rendered")
             self.logger.info("govcrawl: list built by script, reading it in the browser: %s", response.url)

@@ -1,0 +1,79 @@
+"""TRS 动静结合 lists in the replica: the first page a static file, the later pages only through the
+platform's list API, called by the page's script.
+
+Real (../shared/samples/pingtan-list.html, a TRS listing page of 平潭): the static items; the
+empty page bar; `var SiteInfo = {… searchId: …}`; the call `require(["list2.trsapi", "tools"], …
+listModel({quickMode: "动静结合", maxStaticIndex: 1, listArgs: {channelid: SiteInfo.searchId,
+classsql: "" || "chnlid=…", sortfield: "-docorderpri,-docreltime"}, pagebar: {prepage, recordCount:
+'…', pgTemp, pgCountMode: "recordCount", displayNum}}))`; the record fields the template binds
+(`doctitle`, `chnldocurl`, `docreltime`).
+INVENTED: the API's path (LIST_API; the real one is in the platform's script, not in the page),
+its page parameter `page` (1-based) and its answers (dynamic.trs_list_api: JSON or an HTML
+fragment), the search ids and channel ids.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode, urlsplit
+
+from replica.model import Replica
+from replica.pages import ListEntry
+
+LIST_API = "/fjdzapp/search"
+SORT = "-docorderpri,-docreltime"
+
+
+def list_api_script(search_id: int, channel: int, per_page: int, records: int) -> str:
+    """The page's site settings and its list2.trsapi call, as the sample writes them."""
+    return f"""<div class="page_base" ms-controller="list_pagebar" ms-include-src="pgTemp" ms-if="pageCount>0"></div>
+<script>
+var SiteInfo = {{
+    //was4doc: {search_id + 1},  //文档检索的was频道号
+    searchId: {search_id}, //默认的文档检索频道的ID
+    defaultPgTemp: "pgBar.html"  //本站点默认的分页模板名
+}};
+</script>
+<script src="/images/model.min.js"></script>
+<script>
+    require(["list2.trsapi", "tools"], function(listModel, tools) {{
+        listModel({{
+            quickMode: "动静结合",
+            maxStaticIndex: 1,
+            listArgs: {{
+                channelid: SiteInfo.searchId,
+                classsql: "" || "chnlid={channel}",
+                sortfield: "{SORT}"
+            }},
+            pagebar: {{
+                prepage: {per_page},
+                recordCount: '{records}',
+                pgTemp: "pgBar_xxgk.html",
+                pgCountMode: "recordCount",
+                displayNum: 2
+            }}
+        }});
+    }});
+</script>"""
+
+
+def dynamic_list(replica: Replica, column_url: str, search_id: int, channel: int, entries: list[ListEntry],
+                 per_page: int, answer: str, absolute: bool) -> tuple[list[ListEntry], str]:
+    """Record a 动静结合 column's entries (newest first) for the list API and its pages in the
+    manifest; returns the entries of the static first page and the script that goes with them.
+    `answer` is the API's shape (json | html); `absolute` whether its links are absolute URLs."""
+    host = urlsplit(column_url)
+    records = [{"doctitle": e.title, "chnldocurl": column_url + e.href[2:] if absolute else e.href,
+                "docreltime": f"{e.date} 00:00:00"} for e in entries]
+    replica.write(f"{host.scheme}://{host.netloc}/_data/trs_list/{channel}.json",
+                  json.dumps({"answer": answer, "records": records}, ensure_ascii=False, indent=1))
+    pages = -(-len(entries) // per_page)
+    args = [("channelid", search_id), ("classsql", f"chnlid={channel}"), ("sortfield", SORT), ("prepage", per_page)]
+    replica.lists.extend(f"{host.scheme}://{host.netloc}{LIST_API}?{urlencode([*args, ('page', page)])}"
+                         for page in range(2, pages + 1))
+    return entries[:per_page], list_api_script(search_id, channel, per_page, len(entries))
+
+
+def site_config() -> dict:
+    """What a site with such lists declares in its `_site.json`."""
+    return {"dynamic": {LIST_API: "trs_list_api"}}
