@@ -58,10 +58,11 @@ var SiteInfo = {{
 
 
 def dynamic_list(replica: Replica, column_url: str, search_id: int, channel: int, entries: list[ListEntry],
-                 per_page: int, answer: str, absolute: bool) -> tuple[list[ListEntry], str]:
+                 per_page: int, answer: str, absolute: bool, api: str = LIST_API) -> tuple[list[ListEntry], str]:
     """Record a 动静结合 column's entries (newest first) for the list API and its pages in the
     manifest; returns the entries of the static first page and the script that goes with them.
-    `answer` is the API's shape (json | html); `absolute` whether its links are absolute URLs."""
+    `answer` is the API's shape (json | html); `absolute` whether its links are absolute URLs;
+    `api` the API's path."""
     host = urlsplit(column_url)
     records = [{"doctitle": e.title, "chnldocurl": column_url + e.href[2:] if absolute else e.href,
                 "docreltime": f"{e.date} 00:00:00"} for e in entries]
@@ -69,11 +70,11 @@ def dynamic_list(replica: Replica, column_url: str, search_id: int, channel: int
                   json.dumps({"answer": answer, "records": records}, ensure_ascii=False, indent=1))
     pages = -(-len(entries) // per_page)
     args = [("channelid", search_id), ("classsql", f"chnlid={channel}"), ("sortfield", SORT), ("prepage", per_page)]
-    replica.lists.extend(f"{host.scheme}://{host.netloc}{LIST_API}?{urlencode([*args, ('page', page)])}"
+    replica.lists.extend(f"{host.scheme}://{host.netloc}{api}?{urlencode([*args, ('page', page)])}"
                          for page in range(2, pages + 1))
     return entries[:per_page], list_api_script(search_id, channel, per_page, len(entries))
 
 
-def site_config() -> dict:
+def site_config(api: str = LIST_API) -> dict:
     """What a site with such lists declares in its `_site.json`."""
-    return {"dynamic": {LIST_API: "trs_list_api"}}
+    return {"dynamic": {api: "trs_list_api"}}
