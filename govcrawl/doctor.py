@@ -41,6 +41,8 @@ from govcrawl.cms.list_rules import ListPage, link_text, list_date, names_report
 from govcrawl.cms.trs_wcm import PAGER_CALL, list_api
 from govcrawl.definitions import PortalDefinition, Unit, load_definitions, user_directories
 from govcrawl.items import CrawlError, Report, ReportPage, utc_now
+from govcrawl.downloaders import browser_pages
+from govcrawl.spiders.base import list_anchors
 from govcrawl.spiders.loader import spider_class
 
 TABLE_NAMES = {"active_disclosure": "表二 主动公开", "applications": "表三 依申请", "review_litigation": "表四 复议诉讼"}
@@ -208,28 +210,31 @@ def doctor_spider(base: type, diagnosis: Diagnosis, url: str | None, max_lists: 
             api = list_api(response.text) if diagnosis.cms == "trs_wcm" else None
             if api is not None:
                 entry.list_api = asdict(api) | {"endpoint": rules.list_api, "pages": api.page_count}
-            for anchor in rules.anchors(response):
+            for anchor in list_anchors(rules, response):
                 link = response.urljoin(anchor.attrib["href"].strip())
                 if rules.is_article(link):
                     title = link_text(anchor)
                     year = TITLE_YEAR.search(title)
                     entry.items.append(Item(title, list_date(anchor), link, names_report(title),
                                             (unit or {}).get("name"), int(year.group(1)) if year else None))
-            if response.meta.get("playwright"):
+            if browser_pages(response):
+                entry.browser = f"read in the browser, {len(browser_pages(response))} pages through its pager"
+            elif response.meta.get("playwright"):
                 entry.browser = "read in the browser"
+            entry.problem = rules.unreadable(response) if not entry.items else None
             diagnosis.lists.append(entry)
             for output in super().parse_column(response, portal, unit):
                 if isinstance(output, scrapy.Request) and output.callback == self.parse_column:
                     if output.meta.get("playwright") and output.url == response.url:
                         entry.browser = "needed: the list is built by the page's script (no article link in the HTML)"
+                    elif output.meta.get("playwright") and entry.problem:
+                        entry.browser = f"needed: {output.url} is read in the browser, page by page"
                     elif not any(f.endswith(" " + output.url) for f in entry.further) and output.url not in entry.columns:
                         entry.columns.append(output.url)
                     if output.url not in self.queued and len(self.queued) >= max_lists:
                         entry.not_read.append(output.url)
                         continue
                     self.queued.add(output.url)
-                elif isinstance(output, CrawlError):
-                    entry.problem = output.detail
                 yield output
             if url is not None and entry is diagnosis.lists[0] and not entry.is_list:
                 diagnosis.not_a_list = read_directly(response, portal)

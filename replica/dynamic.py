@@ -156,8 +156,8 @@ def trs_list_api(request, root: Path) -> Response:
     of the n-record pages of `_data/trs_list/{id}.json` ({"answer": "json" | "html", "records":
     [{"doctitle", "chnldocurl", "docreltime"}, …]}, newest first as -docreltime sorts them). A JSON
     column answers {"count", "pagenum", "prepage", "docs": [records]}, an HTML one a fragment of
-    `<li>` links; an unknown column or channel an empty answer of the same kind, as a search
-    engine answers a query that matches nothing."""
+    `<li>` links, an XML one `<docs><doc><doctitle>…`; an unknown column or channel an empty JSON
+    answer, as a search engine answers a query that matches nothing."""
     given = params(request)
     column = re.fullmatch(r"chnlid\s*=\s*(\d+)", given.get("classsql", "").strip())
     path = data_file(root, "trs_list", f"{column.group(1)}.json") if column and given.get("channelid") else None
@@ -166,5 +166,8 @@ def trs_list_api(request, root: Path) -> Response:
     records = data["records"][(page - 1) * size:page * size]
     if data["answer"] == "html":
         return 200, "text/html; charset=utf-8", trs_list_items(records).encode("utf-8")
+    if data["answer"] == "xml":  # a shape the spider does not read: its browser reads the list page
+        docs = "".join("<doc>" + "".join(f"<{k}>{html.escape(v)}</{k}>" for k, v in r.items()) + "</doc>" for r in records)
+        return 200, XML, f'<?xml version="1.0" encoding="UTF-8"?><docs count="{len(data["records"])}">{docs}</docs>'.encode("utf-8")
     answer = {"count": len(data["records"]), "pagenum": page, "prepage": size, "docs": records}
     return 200, JSON, json.dumps(answer, ensure_ascii=False).encode("utf-8")

@@ -7,8 +7,10 @@ INVENTED, all of it, to differ from the Tianjin sites wherever a TRS portal may:
 (市政府 / 市直部门 / 镇街); a unit page per unit with its 指南 (off limits) and its annual-report
 column, linked as `…/{folder}/nlist.htm` or as the folder; article pages `./YYYYMM/tYYYYMMDD_id.htm`
 in the site's own chrome (闽ICP备…); one column in static pages `index.htm`, `index_1.htm` …
-(createPageHTML(…, "index", "htm")), one 动静结合 whose list API is /was5/web/search and answers
-HTML fragments with links relative to the column; 解读 pages in two columns.
+(createPageHTML(…, "index", "htm")), two 动静结合 whose list API is /was5/web/search: one answers
+HTML fragments with links relative to the column, one XML (a shape the spider does not read, so
+its browser reads the list through the page's pager, run by a stand-in platform script); 图解
+pages in two columns.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from replica.model import (
     trs_doc_id,
 )
 from replica.pages import ListEntry
-from replica.trs_lists import dynamic_list, site_config
+from replica.linhai import LinhaiExpectations as RenderedExpectations
+from replica.trs_lists import dynamic_list, site_config, write_model_script
 
 SPIDER = "fuqing"
 HOST = "www.fuqing.gov.cn"
@@ -51,6 +54,7 @@ class Column:
     link: str  # how the unit page links the column: "nlist.htm" or "" (the folder)
     interpretation: int | None = None
     channel: int = 0  # the TRS channel id of a dynamic column
+    answer: str = "html"  # the list API's answers of a dynamic column: html | xml (read in the browser)
 
 
 def unit(name: str, level: str, short: str, scale: int) -> Unit:
@@ -64,6 +68,8 @@ COLUMNS = (
            (2019, 2020, 2021, 2022, 2023, 2024), "dynamic", 2, "nlist.htm", interpretation=2023, channel=31542),
     Column(unit("福清市玉屏街道办事处", "township", "玉屏街道", 8), "镇街", "zj/ypjd/", "xxgknb/", (2022, 2023),
            "static", 10, "nlist.htm"),
+    Column(unit("福清市龙田镇人民政府", "township", "龙田镇", 8), "镇街", "zj/ltz/", "zfxxgknb_ltz/",
+           (2020, 2021, 2022, 2023, 2024), "dynamic", 2, "nlist.htm", channel=31577, answer="xml"),
 )
 
 
@@ -129,8 +135,11 @@ def report_column(replica: Replica, spec: Column) -> str:
     first_page = column_url + (spec.link or "index.htm")
     if spec.shape == "dynamic":
         first, script = dynamic_list(replica, column_url, SEARCH_ID, spec.channel, entries, spec.per_page,
-                                     answer="html", absolute=False, api=LIST_API)
-        replica.write_list(first_page, column_page(spec.unit.name, dl_items(first) + "\n" + script))
+                                     answer=spec.answer, absolute=False, api=LIST_API)
+        content = f"<div data-trs-list>\n{dl_items(first)}\n</div>\n{script}"
+        replica.write_list(first_page, column_page(spec.unit.name, content))
+        if spec.answer == "xml":
+            replica.expect.rendered_lists.append(first_page)
     else:
         for page_url, number, total, chunk in paginate(entries, spec.per_page, column_url, "htm"):
             html = column_page(spec.unit.name, dl_items(chunk) + "\n" + pages.pager_script(total, number, "htm"))
@@ -151,9 +160,11 @@ def unit_page(replica: Replica, spec: Column) -> str:
 
 def build_province(sites_dir: Path) -> dict:
     """Write the site into sites_dir/{host}/ and return what a complete crawl must find:
-    {"lists": [...], "reports": [...], "not_reports": [...], "off_limits": [...]}."""
+    {"lists": [...], "reports": [...], "not_reports": [...], "off_limits": [...], "rendered_lists":
+    [the list pages only the browser reads in full]}."""
     replica = Replica(random.Random(f"{SPIDER}-350181"))
     replica.start(SPIDER, f"{SPIDER}-350181")
+    replica.spiders[SPIDER] = expect = RenderedExpectations()
     groups: dict[str, list[str]] = {}
     for spec in COLUMNS:
         url = unit_page(replica, spec)
@@ -164,8 +175,9 @@ def build_province(sites_dir: Path) -> dict:
     replica.off_limits += [f"{BASE}/zwdt/", f"{BASE}/hdjl/"]
     replica.write(f"{BASE}/robots.txt", "User-agent: *\nDisallow: /search/\n")
     replica.write(f"{BASE}/_site.json", json.dumps({"charset": "utf-8", **site_config(LIST_API)}))
+    write_model_script(replica, BASE, LIST_API)
     for relpath, data in replica.files.items():
         target = sites_dir / relpath
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    return replica.expect.manifest()
+    return expect.manifest()

@@ -61,7 +61,7 @@ def dynamic_list(replica: Replica, column_url: str, search_id: int, channel: int
                  per_page: int, answer: str, absolute: bool, api: str = LIST_API) -> tuple[list[ListEntry], str]:
     """Record a 动静结合 column's entries (newest first) for the list API and its pages in the
     manifest; returns the entries of the static first page and the script that goes with them.
-    `answer` is the API's shape (json | html); `absolute` whether its links are absolute URLs;
+    `answer` is the API's shape (json | html | xml); `absolute` whether its links are absolute URLs;
     `api` the API's path."""
     host = urlsplit(column_url)
     records = [{"doctitle": e.title, "chnldocurl": column_url + e.href[2:] if absolute else e.href,
@@ -78,3 +78,56 @@ def dynamic_list(replica: Replica, column_url: str, search_id: int, channel: int
 def site_config(api: str = LIST_API) -> dict:
     """What a site with such lists declares in its `_site.json`."""
     return {"dynamic": {api: "trs_list_api"}}
+
+
+# The platform's script as the browser runs it, for a site whose list API answers a shape the
+# spider cannot read (its lists are then read in the browser, page by page): `require` hands the
+# page's callback a listModel that keeps the static first page, asks the API for the later ones
+# and shows them with a 下一页 pager (a dead 下一页 on the last page).
+MODEL_SCRIPT = """/* replica: stand-in for the TRS platform's model.min.js (list2.trsapi only) */
+(function () {
+  var API = "%(api)s";
+  function text(doc, name) { return doc.getElementsByTagName(name)[0].textContent; }
+  function items(answer) {
+    var docs;
+    try { docs = JSON.parse(answer).docs; } catch (e) {
+      var xml = new DOMParser().parseFromString(answer, "text/xml");
+      if (xml.getElementsByTagName("parsererror").length) { return answer; }
+      docs = Array.prototype.map.call(xml.getElementsByTagName("doc"), function (doc) {
+        return {doctitle: text(doc, "doctitle"), chnldocurl: text(doc, "chnldocurl"), docreltime: text(doc, "docreltime")};
+      });
+    }
+    return docs.map(function (d) {
+      return '<dl><dd><a href="' + d.chnldocurl + '" title="' + d.doctitle + '">' + d.doctitle + '</a></dd><dd>'
+        + d.docreltime.slice(0, 10) + '</dd></dl>';
+    }).join("");
+  }
+  function listModel(options) {
+    var list = document.querySelector("[data-trs-list]"), bar = document.querySelector(".page_base");
+    var first = list.innerHTML, statics = options.maxStaticIndex || 1;
+    var pages = Math.ceil(Number(options.pagebar.recordCount) / options.pagebar.prepage);
+    function pager(page) {
+      bar.innerHTML = '<span class="current">' + page + '/' + pages + '</span> '
+        + (page < pages ? '<a href="javascript:;" class="next">下一页</a>' : '<span class="next">下一页</span>');
+      var next = bar.querySelector("a.next");
+      if (next) { next.onclick = function () { show(page + 1); }; }
+    }
+    function show(page) {
+      if (page <= statics) { list.innerHTML = first; pager(page); return; }
+      var query = Object.keys(options.listArgs).map(function (k) {
+        return encodeURIComponent(k) + "=" + encodeURIComponent(options.listArgs[k]);
+      }).join("&") + "&prepage=" + options.pagebar.prepage + "&page=" + page;
+      fetch(API + "?" + query).then(function (r) { return r.text(); }).then(function (answer) {
+        list.innerHTML = items(answer); pager(page);
+      });
+    }
+    show(1);
+  }
+  window.require = function (modules, callback) { callback(listModel, {}); };
+})();
+"""
+
+
+def write_model_script(replica: Replica, base: str, api: str = LIST_API) -> None:
+    """The stand-in platform script at {base}/images/model.min.js, where the list pages load it."""
+    replica.write(f"{base}/images/model.min.js", MODEL_SCRIPT % {"api": api})

@@ -5,6 +5,7 @@ written here, and `scrapy crawl` finding every report — as README's "Adding a 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -69,7 +70,8 @@ def test_one_definition_file_makes_a_spider_that_finds_every_report(site, monkey
 
     out, before = root / "out", len(replica.requests)
     feeds = {str(out / f"{name}.jsonl"): {"format": name} for name in ("reports", "errors")}
-    run_scrapy("fuqing", replica.url, "-s", f"FEEDS={json.dumps(feeds)}", "-s", f"RAW_STORE_DIR={out / 'raw'}")
+    completed = run_scrapy("fuqing", replica.url, "-s", f"FEEDS={json.dumps(feeds)}", "-s", f"RAW_STORE_DIR={out / 'raw'}")
+    (out / "crawl.log").write_text(completed.stderr)
     with jsonlines.open(out / "reports.jsonl") as reader:
         records = {r["url"]: r for r in reader}
     want = {r["url"]: r for r in expected["reports"]}
@@ -84,8 +86,17 @@ def test_one_definition_file_makes_a_spider_that_finds_every_report(site, monkey
     assert [u for u in expected["lists"] if host_path(u) not in served] == []  # both list shapes, every page
     assert [u for u in expected["off_limits"] if host_path(u) in served] == []
     assert any(path.startswith("/was5/web/search?") for _host, path in served)
+    # The column whose API answers a shape the spider cannot read: only that page went to the browser.
+    assert re.findall(r"reading (\S+) in the browser, page by page", (out / "crawl.log").read_text()) == expected["rendered_lists"]
 
     completed = subprocess.run([sys.executable, "-m", "govcrawl.cli", "doctor", "--portal", "fuqing", "--replica",
                                 replica.url, "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-3000:]
-    assert {r["url"] for r in json.loads(completed.stdout)["reports"]} == set(want)
+    diagnosis = json.loads(completed.stdout)
+    assert {r["url"] for r in diagnosis["reports"]} == set(want)
+    (rendered,) = expected["rendered_lists"]
+    unreadable = [page for page in diagnosis["lists"] if page["problem"]]
+    assert unreadable and all("neither JSON nor HTML links" in page["problem"] for page in unreadable)
+    assert any(page["browser"] == f"needed: {rendered} is read in the browser, page by page" for page in unreadable)
+    assert [page["browser"] for page in diagnosis["lists"] if page["url"] == rendered] == [
+        "not needed", "read in the browser, 3 pages through its pager"]

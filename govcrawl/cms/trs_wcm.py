@@ -16,7 +16,9 @@ Columns are folders; a column page lists its articles (`./YYYYMM/tYYYYMMDD_id.ht
    names its own as `lists.list_api`. The answer is read in the shapes TRS list APIs return —
    JSON (or JSONP) whose records carry a title and a URL (`doctitle`/`chnldocurl`/`docreltime`
    as the sample's template binds them, or `title`/`url`/`pubDate`…), or an HTML fragment of
-   links — and its links resolve against the list page, as they do in the browser.
+   links — and its links resolve against the list page, as they do in the browser. An answer of
+   any other shape is `unreadable`: the spider then reads the list page in the browser, every
+   page of it through its own pager (downloaders.read_every_page).
 
 Which columns to enter is decided by link text and structure, never by guessing URLs: a column
 named like an annual report (年报, 2021年度, xxgknb2021), a column whose folder is named like one

@@ -15,6 +15,7 @@ import re
 from typing import ClassVar
 
 import scrapy
+from parsel import Selector
 from scrapy.http import HtmlResponse
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -35,10 +36,16 @@ from govcrawl.cms.list_rules import (
     names_unit,
 )
 from govcrawl.definitions import PortalDefinition, Unit
-from govcrawl.downloaders import browser_meta
+from govcrawl.downloaders import browser_meta, browser_pages
 from govcrawl.items import CrawlError, ReportPage, utc_now
 
 SCOPES = ("own", "all")
+
+
+def list_anchors(rules: ListRules, response):
+    """The links of a list response: of every page the browser went through, or as the rules read it."""
+    pages = browser_pages(response)
+    return [a for html in pages for a in Selector(text=html).css("a[href]")] if pages else rules.anchors(response)
 
 
 class PortalSpider(scrapy.Spider):
@@ -53,6 +60,7 @@ class PortalSpider(scrapy.Spider):
         self.portals = {d.name: d for d in [self.definition, *members]}
         self.rules = {d.name: list_rules(d) for d in self.portals.values()}
         self.allowed_domains = sorted({domain for d in self.portals.values() for domain in d.allowed_domains})
+        self.read_page_by_page: set[str] = set()  # list pages sent to the browser to read all their pages
 
     async def start(self):
         for portal in self.portals.values():
@@ -66,15 +74,16 @@ class PortalSpider(scrapy.Spider):
 
     def column_request(
         self, url: str, portal: str, unit: dict | None, follow_from=None, units_named: str | None = None,
-        formdata: dict | None = None, render: bool = False, links_base: str | None = None,
+        formdata: dict | None = None, render: bool = False, links_base: str | None = None, every_page: bool = False,
     ):
         """A list page to read; `units_named` restricts which unit columns it may lead to;
         `formdata` makes it a POST; `render` reads it in the browser (declared by the portal's
-        `render_lists`, or because the page turned out to build its list by script);
-        `links_base` marks a list API's answer for the page whose script asks for it."""
+        `render_lists`, or because the page turned out to build its list by script), `every_page`
+        too the pages its pager shows; `links_base` marks a list API's answer for the page whose
+        script asks for it."""
         url = follow_from.urljoin(url) if follow_from is not None else url
-        render = render or any(re.search(pattern, url) for pattern in self.portals[portal].render_lists)
-        meta = {"units_named": units_named} | (browser_meta(self.settings) if render else {})
+        render = render or every_page or any(re.search(pattern, url) for pattern in self.portals[portal].render_lists)
+        meta = {"units_named": units_named} | (browser_meta(self.settings, every_page) if render else {})
         if links_base is not None:
             meta[LINKS_BASE] = links_base
         keywords = dict(callback=self.parse_column, errback=self.on_error, cb_kwargs={"portal": portal, "unit": unit}, meta=meta)
@@ -88,7 +97,7 @@ class PortalSpider(scrapy.Spider):
         rules = self.rules[portal]
         units_named = response.meta.get("units_named")
         articles = 0
-        for anchor in rules.anchors(response):
+        for anchor in list_anchors(rules, response):
             href = anchor.attrib["href"].strip()
             if href.startswith(("javascript:", "#", "mailto:")):
                 continue
@@ -107,7 +116,16 @@ class PortalSpider(scrapy.Spider):
             else:
                 yield self.column_request(page, portal, unit, follow_from=response, units_named=units_named)
         problem = rules.unreadable(response) if not articles else None
-        if problem:
+        list_page = response.meta.get(LINKS_BASE)
+        if problem and list_page is not None:
+            if list_page not in self.read_page_by_page:
+                # An answer of a shape the rules cannot read: the browser reads the list page
+                # itself, every page of it through its pager, as a user would.
+                self.read_page_by_page.add(list_page)
+                self.crawler.stats.inc_value("govcrawl/lists_rendered")
+                self.logger.warning("govcrawl: %s; reading %s in the browser, page by page", problem, list_page)
+                yield self.column_request(list_page, portal, unit, every_page=True)
+        elif problem:
             self.crawler.stats.inc_value("govcrawl/errors/list")
             self.logger.error("govcrawl error [list] %s: %s", response.url, problem)
             yield CrawlError(url=response.url, portal=portal, stage="list", error="list not understood", detail=problem, at=utc_now())
