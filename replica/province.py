@@ -19,7 +19,6 @@ import json
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from html import escape
 from pathlib import Path
 
@@ -73,43 +72,30 @@ COLUMNS = (
 )
 
 
-def page(title: str, meta: str, main: str) -> str:
-    return f"""<!DOCTYPE html>
-<html>
-<head>
-<meta charset="utf-8">
-<meta name="SiteName" content="{GOVERNMENT}">
-<meta name="SiteDomain" content="{HOST}">
-<meta name="SiteIDCode" content="3501810001">
-{meta}
-<title>{escape(title)}_{GOVERNMENT}</title>
-</head>
-<body>
-<div class="fq-head"><a href="/">{GOVERNMENT}</a> <a href="/zwdt/">政务动态</a> <a href="{HUB}">政府信息公开</a> <a href="/hdjl/">互动交流</a></div>
-{main}
-<div class="fq-foot"><p>主办单位：{GOVERNMENT}办公室</p><p>网站标识码：3501810001　闽ICP备05003216号</p></div>
-</body>
-</html>
-"""
+SITE_META = {"SiteName": GOVERNMENT, "SiteDomain": HOST, "SiteIDCode": "3501810001"}
+HEADER = (f'<div class="fq-head"><a href="/">{GOVERNMENT}</a> <a href="/zwdt/">政务动态</a> '
+          f'<a href="{HUB}">政府信息公开</a> <a href="/hdjl/">互动交流</a></div>')
+FOOTER = f'<div class="fq-foot"><p>主办单位：{GOVERNMENT}办公室</p><p>网站标识码：3501810001　闽ICP备05003216号</p></div>'
+
+
+def page(title: str, meta: dict[str, str], main: str) -> str:
+    """Any page of the site: its meta tags (the site's and `meta`), header, `main`, footer."""
+    tags = "\n".join(f'<meta name="{name}" content="{escape(value)}">' for name, value in {**SITE_META, **meta}.items())
+    return (f'<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n{tags}\n<title>{escape(title)}_{GOVERNMENT}</title>\n'
+            f"</head>\n<body>\n{HEADER}\n{main}\n{FOOTER}\n</body>\n</html>\n")
 
 
 def article(url: str, title: str, column: str, publisher: str, published: datetime, body: str) -> tuple[str, str]:
-    meta = (f'<meta name="ColumnName" content="{escape(column)}">\n<meta name="ArticleTitle" content="{escape(title)}">\n'
-            f'<meta name="PubDate" content="{published:%Y-%m-%d %H:%M}">\n<meta name="ContentSource" content="{escape(publisher)}">')
-    main = f"""<div class="fq-article">
-<h1>{escape(title)}</h1>
-<div class="fq-info">发布时间：{published:%Y-%m-%d %H:%M}　来源：{escape(publisher)}</div>
-<div class="TRS_Editor">
-{body}
-</div>
-</div>"""
+    meta = {"ColumnName": column, "ArticleTitle": title, "PubDate": f"{published:%Y-%m-%d %H:%M}", "ContentSource": publisher}
+    main = (f'<div class="fq-article">\n<h1>{escape(title)}</h1>\n'
+            f'<div class="fq-info">发布时间：{published:%Y-%m-%d %H:%M}　来源：{escape(publisher)}</div>\n'
+            f'<div class="TRS_Editor">\n{body}\n</div>\n</div>')
     return page(title, meta, main), iso_minute(published)
 
 
 def column_page(name: str, content: str) -> str:
-    return page(name, f'<meta name="ColumnName" content="{escape(name)}">',
-                f'<div class="fq-crumb">当前位置：<a href="/">首页</a> &gt; <a href="{HUB}">政府信息公开</a> &gt; {escape(name)}</div>\n'
-                f'<div class="fq-list">\n{content}\n</div>')
+    crumb = f'<div class="fq-crumb">当前位置：<a href="/">首页</a> &gt; <a href="{HUB}">政府信息公开</a> &gt; {escape(name)}</div>'
+    return page(name, {"ColumnName": name}, f'{crumb}\n<div class="fq-list">\n{content}\n</div>')
 
 
 def dl_items(entries: list[ListEntry]) -> str:
@@ -121,14 +107,16 @@ def dl_items(entries: list[ListEntry]) -> str:
 def report_column(replica: Replica, spec: Column) -> str:
     """The unit's report column; returns the URL its unit page links to."""
     column_url = f"{HUB}{spec.folder}{spec.column}"
-    render = article
-    locate = lambda published: article_url(column_url, published.date(), trs_doc_id(replica.rng, published.date()), "htm")  # noqa: E731
+
+    def locate(published: datetime) -> str:  # the site's articles are .htm
+        return article_url(column_url, published.date(), trs_doc_id(replica.rng, published.date()), "htm")
+
     items: list[RenderedReport] = []
     for year in spec.years:
-        report = synthetic_report(replica, spec.unit, year, column_url, render, spec.unit.short, locate=locate)
+        report = synthetic_report(replica, spec.unit, year, column_url, article, spec.unit.short, locate=locate)
         items.append(report)
         if spec.interpretation == year:
-            items.append(interpretation(replica, render, column_url, spec.unit.short, report, f"图解：{report.title}",
+            items.append(interpretation(replica, article, column_url, spec.unit.short, report, f"图解：{report.title}",
                                         timedelta(days=2), locate=locate))
     items.sort(key=lambda item: item.published, reverse=True)
     entries = [ListEntry(relative(i.url, column_url), i.title, f"{i.published:%Y-%m-%d}") for i in items]

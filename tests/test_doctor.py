@@ -94,3 +94,11 @@ def test_an_unknown_portal_is_refused():
     completed = subprocess.run([sys.executable, "-m", "govcrawl.cli", "doctor", "--portal", "nowhere"],
                                cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert completed.returncode != 0 and "no portal named 'nowhere'" in completed.stderr
+
+
+def test_max_lists_bounds_the_list_pages_read_and_names_the_rest(replica):
+    completed = doctor(replica, "--portal", "hexi", "--max-lists", "2", "--json")
+    diagnosis = json.loads(completed.stdout)
+    assert len(diagnosis["lists"]) == 2
+    left = [url for page in diagnosis["lists"] for url in page["not_read"]]
+    assert left and set(left) <= set(expectations("hexi")["lists"])

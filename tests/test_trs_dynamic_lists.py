@@ -3,7 +3,6 @@ give, and the replica's 动静结合 column (河西区 越秀路街道) crawled 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
