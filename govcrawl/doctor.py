@@ -41,7 +41,7 @@ from govcrawl.cms.list_rules import ListPage, link_text, list_date, names_report
 from govcrawl.cms.trs_wcm import PAGER_CALL, list_api
 from govcrawl.definitions import PortalDefinition, Unit, load_definitions, user_directories
 from govcrawl.items import CrawlError, Report, ReportPage, utc_now
-from govcrawl.downloaders import browser_pages
+from govcrawl.downloaders import browser_pages, read_every_page
 from govcrawl.spiders.base import list_anchors
 from govcrawl.spiders.loader import spider_class
 
@@ -160,6 +160,8 @@ def best_family(recognitions: list[Recognition]) -> str:
 def describe_further(page: str | ListPage, response) -> str:
     if isinstance(page, str):
         return f"static page: {response.urljoin(page)}"
+    if page.in_browser:
+        return f"in the browser, page by page through its pager: {response.urljoin(page.url)}"
     if page.links_base is not None:
         return f"list API page: {response.urljoin(page.url)}"
     return f"POST page ({json.dumps(page.formdata, ensure_ascii=False)}): {response.urljoin(page.url)}"
@@ -225,10 +227,13 @@ def doctor_spider(base: type, diagnosis: Diagnosis, url: str | None, max_lists: 
             diagnosis.lists.append(entry)
             for output in super().parse_column(response, portal, unit):
                 if isinstance(output, scrapy.Request) and output.callback == self.parse_column:
-                    if output.meta.get("playwright") and output.url == response.url:
+                    walks = any(m.method is read_every_page for m in output.meta.get("playwright_page_methods", []))
+                    if output.meta.get("playwright") and not walks and output.url == response.url:
                         entry.browser = "needed: the list is built by the page's script (no article link in the HTML)"
-                    elif output.meta.get("playwright") and entry.problem:
+                    elif walks and entry.problem:
                         entry.browser = f"needed: {output.url} is read in the browser, page by page"
+                    elif walks:
+                        entry.browser = "needed: the list API call is not all in the page; read page by page through its pager"
                     elif not any(f.endswith(" " + output.url) for f in entry.further) and output.url not in entry.columns:
                         entry.columns.append(output.url)
                     if output.url not in self.queued and len(self.queued) >= max_lists:

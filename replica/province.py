@@ -7,10 +7,11 @@ INVENTED, all of it, to differ from the Tianjin sites wherever a TRS portal may:
 (市政府 / 市直部门 / 镇街); a unit page per unit with its 指南 (off limits) and its annual-report
 column, linked as `…/{folder}/nlist.htm` or as the folder; article pages `./YYYYMM/tYYYYMMDD_id.htm`
 in the site's own chrome (闽ICP备…); one column in static pages `index.htm`, `index_1.htm` …
-(createPageHTML(…, "index", "htm")), two 动静结合 whose list API is /was5/web/search: one answers
-HTML fragments with links relative to the column, one XML (a shape the spider does not read, so
-its browser reads the list through the page's pager, run by a stand-in platform script); 图解
-pages in two columns.
+(createPageHTML(…, "index", "htm")), three 动静结合 whose list API is /was5/web/search: one
+answers HTML fragments with links relative to the column, one XML (a shape the spider does not
+read), one takes its record count from a script of its own (columninfo.js) — the last two are read
+in the browser through the page's pager, run by a stand-in platform script; 图解 pages in two
+columns.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class Column:
     interpretation: int | None = None
     channel: int = 0  # the TRS channel id of a dynamic column
     answer: str = "html"  # the list API's answers of a dynamic column: html | xml (read in the browser)
+    count_elsewhere: bool = False  # a dynamic column whose record count another script sets (read in the browser)
 
 
 def unit(name: str, level: str, short: str, scale: int) -> Unit:
@@ -69,6 +71,8 @@ COLUMNS = (
            "static", 10, "nlist.htm"),
     Column(unit("福清市龙田镇人民政府", "township", "龙田镇", 8), "镇街", "zj/ltz/", "zfxxgknb_ltz/",
            (2020, 2021, 2022, 2023, 2024), "dynamic", 2, "nlist.htm", channel=31577, answer="xml"),
+    Column(unit("福清市审计局", "department", "市审计局", 12), "市直部门", "szbm/sjj/", "gknb_sjj/",
+           (2021, 2022, 2023, 2024), "dynamic", 1, "", channel=31561, count_elsewhere=True),
 )
 
 
@@ -120,19 +124,19 @@ def report_column(replica: Replica, spec: Column) -> str:
                                         timedelta(days=2), locate=locate))
     items.sort(key=lambda item: item.published, reverse=True)
     entries = [ListEntry(relative(i.url, column_url), i.title, f"{i.published:%Y-%m-%d}") for i in items]
-    first_page = column_url + (spec.link or "index.htm")
+    first_page = column_url + spec.link
     if spec.shape == "dynamic":
         first, script = dynamic_list(replica, column_url, SEARCH_ID, spec.channel, entries, spec.per_page,
-                                     answer=spec.answer, absolute=False, api=LIST_API)
+                                     answer=spec.answer, absolute=False, api=LIST_API, count_elsewhere=spec.count_elsewhere)
         content = f"<div data-trs-list>\n{dl_items(first)}\n</div>\n{script}"
-        replica.write_list(first_page, column_page(spec.unit.name, content))
-        if spec.answer == "xml":
+        replica.write_list(first_page, column_page(spec.unit.name, content), index="index.htm")
+        if spec.answer == "xml" or spec.count_elsewhere:
             replica.expect.rendered_lists.append(first_page)
     else:
         for page_url, number, total, chunk in paginate(entries, spec.per_page, column_url, "htm"):
             html = column_page(spec.unit.name, dl_items(chunk) + "\n" + pages.pager_script(total, number, "htm"))
-            replica.write_list(first_page if number == 0 and spec.link else page_url, html, index="index.htm")
-    return first_page if spec.link else column_url
+            replica.write_list(first_page if number == 0 else page_url, html, index="index.htm")
+    return first_page
 
 
 def unit_page(replica: Replica, spec: Column) -> str:

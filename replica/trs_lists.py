@@ -24,9 +24,12 @@ LIST_API = "/fjdzapp/search"
 SORT = "-docorderpri,-docreltime"
 
 
-def list_api_script(search_id: int, channel: int, per_page: int, records: int) -> str:
-    """The page's site settings and its list2.trsapi call, as the sample writes them."""
-    return f"""<div class="page_base" ms-controller="list_pagebar" ms-include-src="pgTemp" ms-if="pageCount>0"></div>
+def list_api_script(search_id: int, channel: int, per_page: int, records: int, count_script: str | None = None) -> str:
+    """The page's site settings and its list2.trsapi call, as the sample writes them; with
+    `count_script`, the record count comes from that script's `columnInfo.total` instead."""
+    count = "columnInfo.total" if count_script else f"'{records}'"
+    loader = f'<script src="{count_script}"></script>\n' if count_script else ""
+    return f"""{loader}<div class="page_base" ms-controller="list_pagebar" ms-include-src="pgTemp" ms-if="pageCount>0"></div>
 <script>
 var SiteInfo = {{
     //was4doc: {search_id + 1},  //文档检索的was频道号
@@ -47,7 +50,7 @@ var SiteInfo = {{
             }},
             pagebar: {{
                 prepage: {per_page},
-                recordCount: '{records}',
+                recordCount: {count},
                 pgTemp: "pgBar_xxgk.html",
                 pgCountMode: "recordCount",
                 displayNum: 2
@@ -58,11 +61,13 @@ var SiteInfo = {{
 
 
 def dynamic_list(replica: Replica, column_url: str, search_id: int, channel: int, entries: list[ListEntry],
-                 per_page: int, answer: str, absolute: bool, api: str = LIST_API) -> tuple[list[ListEntry], str]:
+                 per_page: int, answer: str, absolute: bool, api: str = LIST_API,
+                 count_elsewhere: bool = False) -> tuple[list[ListEntry], str]:
     """Record a 动静结合 column's entries (newest first) for the list API and its pages in the
     manifest; returns the entries of the static first page and the script that goes with them.
     `answer` is the API's shape (json | html | xml); `absolute` whether its links are absolute URLs;
-    `api` the API's path."""
+    `api` the API's path; `count_elsewhere` puts the record count in a script of its own
+    (columninfo.js beside the page), so that the page alone does not say how many pages there are."""
     host = urlsplit(column_url)
     records = [{"doctitle": e.title, "chnldocurl": column_url + e.href[2:] if absolute else e.href,
                 "docreltime": f"{e.date} 00:00:00"} for e in entries]
@@ -72,7 +77,11 @@ def dynamic_list(replica: Replica, column_url: str, search_id: int, channel: int
     args = [("channelid", search_id), ("classsql", f"chnlid={channel}"), ("sortfield", SORT), ("prepage", per_page)]
     replica.lists.extend(f"{host.scheme}://{host.netloc}{api}?{urlencode([*args, ('page', page)])}"
                          for page in range(2, pages + 1))
-    return entries[:per_page], list_api_script(search_id, channel, per_page, len(entries))
+    count_script = None
+    if count_elsewhere:
+        count_script = "./columninfo.js"
+        replica.write(column_url + "columninfo.js", f"var columnInfo = {{total: {len(entries)}}};\n")
+    return entries[:per_page], list_api_script(search_id, channel, per_page, len(entries), count_script)
 
 
 def site_config(api: str = LIST_API) -> dict:
@@ -91,8 +100,8 @@ MODEL_SCRIPT = """/* replica: stand-in for the TRS platform's model.min.js (list
   function items(answer) {
     var docs;
     try { docs = JSON.parse(answer).docs; } catch (e) {
+      if (answer.trim().indexOf("<?xml") !== 0) { return answer; }  /* an HTML fragment */
       var xml = new DOMParser().parseFromString(answer, "text/xml");
-      if (xml.getElementsByTagName("parsererror").length) { return answer; }
       docs = Array.prototype.map.call(xml.getElementsByTagName("doc"), function (doc) {
         return {doctitle: text(doc, "doctitle"), chnldocurl: text(doc, "chnldocurl"), docreltime: text(doc, "docreltime")};
       });

@@ -62,6 +62,14 @@ def test_static_pages_before_the_api_when_more_than_one_is_static(pingtan):
     assert [u[-6:] for u in urls[1:]] == ["page=3", "page=4"]
 
 
+def test_a_call_the_page_does_not_spell_out_is_left_to_the_browser(pingtan):
+    # The record count from a variable another script sets: the API pages cannot be counted.
+    html = pingtan.text.replace("recordCount: '20'", "recordCount: pageInfo.total")
+    page = HtmlResponse(PINGTAN, body=html.encode("utf-8"), encoding="utf-8", request=Request(PINGTAN))
+    assert list_api(html).unresolved == ("pagebar.recordCount",)
+    assert TrsWcmRules(HEXI).further_pages(page) == [ListPage(PINGTAN, in_browser=True)]
+
+
 def test_a_portal_names_its_own_list_api(pingtan):
     data = {"name": "x", "cms": "trs_wcm", "allowed_domains": ["pingtan.gov.cn"], "start_urls": [PINGTAN],
             "owner": {"name": "平潭综合实验区管委会"}, "lists": {"list_api": "/was5/web/search"}}

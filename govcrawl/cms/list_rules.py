@@ -107,6 +107,9 @@ class ListPage:
     # A list API's answer: the list page whose script asks for it, which its relative links
     # resolve against (as they do when the script writes them into that page).
     links_base: str | None = None
+    # A list page to read in the browser, every page of it through its own pager: its script's
+    # call cannot be made from what the page says.
+    in_browser: bool = False
 
 
 def names_report(text: str) -> bool:

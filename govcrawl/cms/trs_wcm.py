@@ -17,8 +17,9 @@ Columns are folders; a column page lists its articles (`./YYYYMM/tYYYYMMDD_id.ht
    JSON (or JSONP) whose records carry a title and a URL (`doctitle`/`chnldocurl`/`docreltime`
    as the sample's template binds them, or `title`/`url`/`pubDate`…), or an HTML fragment of
    links — and its links resolve against the list page, as they do in the browser. An answer of
-   any other shape is `unreadable`: the spider then reads the list page in the browser, every
-   page of it through its own pager (downloaders.read_every_page).
+   any other shape is `unreadable`, and a call whose arguments the page does not give (a variable
+   set by another script) cannot be made: the spider then reads the list page in the browser,
+   every page of it through its own pager (downloaders.read_every_page).
 
 Which columns to enter is decided by link text and structure, never by guessing URLs: a column
 named like an annual report (年报, 2021年度, xxgknb2021), a column whose folder is named like one
@@ -57,6 +58,8 @@ LIST_API_CALL = re.compile(r"""require\(\s*\[\s*["']list2?\.trsapi["']""")
 JS_STRING_OR_COMMENT = re.compile(r""""(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|//[^\n]*|/\*.*?\*/""", re.DOTALL)
 JS_PROPERTY = re.compile(r"""(\w+)\s*:\s*((?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[^,"'{}])+)""")
 JS_STRING = re.compile(r"""^(["'])(.*)\1$""", re.DOTALL)
+# The operands of `a || b || …` (a `||` inside a string is no operator).
+JS_ALTERNATIVE = re.compile(r"""(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[^|"']|(?<!\|)\|(?!\|))+""")
 JS_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 JS_REFERENCE = re.compile(r"^([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)$")
 JSONP = re.compile(r"^[\w$.]+\s*\((.*)\)\s*;?\s*$", re.DOTALL)
@@ -103,7 +106,7 @@ class ListApi:
     per_page: int  # pagebar.prepage
     records: int  # pagebar.recordCount
     static_pages: int  # maxStaticIndex: the first pages, served as files
-    unresolved: tuple[str, ...] = ()  # listArgs the page does not give a value for
+    unresolved: tuple[str, ...] = ()  # arguments the page gives no value for (set by another script)
 
     @property
     def page_count(self) -> int:
@@ -140,7 +143,7 @@ def _js_value(expression: str, script: str) -> str | None:
     """The value of a simple JavaScript expression as the page's script sees it: string and number
     literals, `Object.property` of an object literal assigned in the page, and `a || b` (the first
     that is not empty). None when the page does not say (a value set elsewhere)."""
-    for alternative in re.split(r"\|\|", expression):
+    for alternative in JS_ALTERNATIVE.findall(expression):
         alternative = alternative.strip()
         string, reference = JS_STRING.match(alternative), JS_REFERENCE.match(alternative)
         if string:
@@ -180,9 +183,13 @@ def list_api(html: str) -> ListApi | None:
 
     def number(key: str) -> int:
         value = _js_value(pagebar.get(key, ""), script)
-        return int(value) if value and value.isdigit() else 0
+        if not (value and value.isdigit()):
+            unresolved.append(f"pagebar.{key}")
+            return 0
+        return int(value)
 
-    return ListApi(args, number("prepage"), number("recordCount"), int(static.group(1)) if static else 1, tuple(unresolved))
+    per_page, records = number("prepage"), number("recordCount")
+    return ListApi(args, per_page, records, int(static.group(1)) if static else 1, tuple(unresolved))
 
 
 def _records(data: object) -> list[dict]:
@@ -288,7 +295,10 @@ class TrsWcmRules(ListRules):
     def further_pages(self, response) -> list[str | ListPage]:
         pages: list[str | ListPage] = pager_pages(response.text, response.url)
         api = list_api(response.text) if answer_of(response) is None else None
-        if api is not None:
+        if api is not None and api.unresolved:
+            if not response.meta.get("playwright"):
+                pages.append(ListPage(response.url, in_browser=True))
+        elif api is not None:
             pages += api.static_urls(response.url)
             pages += [ListPage(url, links_base=response.url) for url in api.api_urls(self.list_api, response.url)]
         return pages

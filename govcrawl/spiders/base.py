@@ -110,7 +110,12 @@ class PortalSpider(scrapy.Spider):
             elif rules.is_list(url) and self.enters(rules, url, text, response.url, units_named):
                 yield self.column_request(url, portal, self.unit_of_column(portal, url, text, unit), follow_from=response)
         for page in rules.further_pages(response):
-            if isinstance(page, ListPage):
+            if isinstance(page, ListPage) and page.in_browser:
+                self.crawler.stats.inc_value("govcrawl/lists_rendered")
+                self.logger.info("govcrawl: list paged by a script call the page does not spell out; "
+                                 "reading %s in the browser, page by page", page.url)
+                yield self.column_request(page.url, portal, unit, follow_from=response, every_page=True)
+            elif isinstance(page, ListPage):
                 yield self.column_request(page.url, portal, unit, follow_from=response, formdata=page.formdata,
                                           links_base=page.links_base)
             else:
