@@ -195,8 +195,9 @@ def doctor_spider(base: type, diagnosis: Diagnosis, url: str | None, max_lists: 
                 yield self.column_request(url, self.name, None)
 
         def parse_column(self, response, portal: str, unit: dict | None):
-            if not isinstance(response, TextResponse) and url is not None:  # a PDF, a Word file: no list
-                diagnosis.not_a_list = diagnosis.not_a_list or read_directly(response, portal)
+            if not isinstance(response, TextResponse):  # a PDF, a Word file: no list
+                if url is not None and not diagnosis.lists:
+                    diagnosis.not_a_list = read_directly(response, portal)
                 return
             definition = self.portals[portal]
             recognitions = recognise(response, definition)

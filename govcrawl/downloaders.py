@@ -45,8 +45,6 @@ def is_decoration(request) -> bool:
 # The pager control that shows a list's next page (下一页, 下页, 后页).
 NEXT_PAGE_TEXT = re.compile(r"^\s*(下一页|下页|后页)\s*$")
 MAX_BROWSER_PAGES = 200
-
-
 PAGE_CHANGE_TIMEOUT = 10_000  # ms a click on 下一页 may take to show the next page
 
 

@@ -95,8 +95,9 @@ class ListRules:
         return response.css("a[href]")
 
     def unreadable(self, response) -> str | None:
-        """Why a list response that gave no article could not be read (an answer of a shape the
-        rules do not know), or None."""
+        """Why a list API's answer (a ListPage with `links_base`) that gave no article could not
+        be read — a shape the rules do not know — or None. The spider then reads its list page
+        in the browser, page by page."""
         return None
 
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode, urljoin, urlsplit
 
+import lxml.etree
 import lxml.html
 from parsel import Selector
 
@@ -248,9 +249,10 @@ def answer_fragment(text: str, base: str) -> str:
             items.append(f'<li><a href="{escape(url)}" title="{escape(title)}">{escape(title)}</a>'
                          f"<span>{escape(_first(record, RECORD_DATE_KEYS))}</span></li>")
         return "<ul>" + "".join(items) + "</ul>"
-    if not text.strip():
+    try:
+        fragment = lxml.html.fragment_fromstring(text, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):  # nothing an HTML parser can read (answer_problem says why)
         return "<ul></ul>"
-    fragment = lxml.html.fragment_fromstring(text, create_parent="div")
     fragment.make_links_absolute(base, resolve_base_href=False)
     return lxml.html.tostring(fragment, encoding="unicode")
 

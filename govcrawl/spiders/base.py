@@ -121,19 +121,15 @@ class PortalSpider(scrapy.Spider):
             else:
                 yield self.column_request(page, portal, unit, follow_from=response, units_named=units_named)
         problem = rules.unreadable(response) if not articles else None
-        list_page = response.meta.get(LINKS_BASE)
-        if problem and list_page is not None:
+        if problem:
+            # A list API answer of a shape the rules cannot read: the browser reads the list page
+            # itself, every page of it through its pager, as a user would (once per list page).
+            list_page = response.meta[LINKS_BASE]
             if list_page not in self.read_page_by_page:
-                # An answer of a shape the rules cannot read: the browser reads the list page
-                # itself, every page of it through its pager, as a user would.
                 self.read_page_by_page.add(list_page)
                 self.crawler.stats.inc_value("govcrawl/lists_rendered")
                 self.logger.warning("govcrawl: %s; reading %s in the browser, page by page", problem, list_page)
                 yield self.column_request(list_page, portal, unit, every_page=True)
-        elif problem:
-            self.crawler.stats.inc_value("govcrawl/errors/list")
-            self.logger.error("govcrawl error [list] %s: %s", response.url, problem)
-            yield CrawlError(url=response.url, portal=portal, stage="list", error="list not understood", detail=problem, at=utc_now())
         elif not articles and "playwright" not in response.meta and SCRIPT_BUILT_LIST.search(response.text):
             # The list is written by the page's script: read this page again, in the browser.
             self.crawler.stats.inc_value("govcrawl/lists_rendered")
