@@ -12,9 +12,10 @@ No Scrapy here: the crawl's pipeline and `govcrawl parse` call the same `extract
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
-from govcrawl.extract.attachments import MAX_ATTACHMENT_BYTES, Attachment, choose, read_attachment
+from govcrawl.extract.attachments import MAX_ATTACHMENT_BYTES, Attachment, ReadAttachment, choose, read_attachment
 from govcrawl.extract.decoding import decode
 from govcrawl.extract.document import Document
 from govcrawl.extract.docx import document_from_docx
@@ -22,13 +23,17 @@ from govcrawl.extract.errors import ExtractionError
 from govcrawl.extract.formats import DOC, DOCX, ET, HTML, PDF, RTF, TEXT, WPS, XLS, XLSX, check_not_encrypted, media_type_of
 from govcrawl.extract.htmlpage import document_from_html
 from govcrawl.extract.legacy import document_from_legacy
+from govcrawl.extract.limits import Deadline, Limits, LimitExceeded
 from govcrawl.extract.pdf import document_from_pdf, has_text_layer
 from govcrawl.extract.plaintext import document_from_text
 from govcrawl.extract.record import Extraction, Reading, Source, build_extraction, read_document
 from govcrawl.extract.script import is_traditional, to_simplified
 from govcrawl.extract.sheets import document_from_workbook
 
-__all__ = ["Attachment", "Extraction", "ExtractionError", "MAX_ATTACHMENT_BYTES", "extract", "extract_file"]
+__all__ = [
+    "Attachment", "Extraction", "ExtractionError", "Limits", "LimitExceeded", "MAX_ATTACHMENT_BYTES", "ReadAttachment",
+    "extract", "extract_file", "read",
+]
 
 # "via" of the record: where the tables were read from.
 VIA = {HTML: "html", TEXT: "text", PDF: "pdf", DOCX: "docx", DOC: "doc", WPS: "wps", RTF: "rtf", XLSX: "xlsx", XLS: "xls", ET: "et"}
@@ -45,31 +50,38 @@ def extract(
     portal: str = "file",
     unit: dict | None = None,
     fetched_at: str | None = None,
-    attachments: list[Attachment] | None = None,
+    attachments: list[Attachment | ReadAttachment] | None = None,
     max_attachment_bytes: int = MAX_ATTACHMENT_BYTES,
+    limits: Limits = Limits(),
 ) -> Extraction:
     """The record of a page (or file). An unreadable page raises ExtractionError; an unreadable
-    attachment is listed in the record with its error."""
-    page = read(raw, media_type_of(raw, media_type, source_file, url))
+    attachment is listed in the record with its error. An attachment may come already read
+    (ReadAttachment): the crawl reads each in a worker process of its own (govcrawl/workers.py)."""
+    page = read(raw, media_type_of(raw, media_type, source_file, url), limits)
     source = Source(raw, url, source_file, portal, unit, fetched_at)
     if not attachments:
         return build_extraction(page, source)
-    read_ones = [read_attachment(a, read, max_bytes=max_attachment_bytes) for a in attachments]
+    read_ones = [
+        a if isinstance(a, ReadAttachment) else read_attachment(a, partial(read, limits=limits), max_bytes=max_attachment_bytes)
+        for a in attachments
+    ]
     content, tables = choose(page, [r.reading for r in read_ones if r.reading is not None])
     return build_extraction(page, source, content=content, tables=tables, attachments=[r.entry for r in read_ones])
 
 
-def extract_file(path: Path | str) -> Extraction:
+def extract_file(path: Path | str, limits: Limits = Limits()) -> Extraction:
     path = Path(path)
-    return extract(path.read_bytes(), source_file=path.name)
+    return extract(path.read_bytes(), source_file=path.name, limits=limits)
 
 
-def read(raw: bytes, media_type: str) -> Reading:
+def read(raw: bytes, media_type: str, limits: Limits = Limits()) -> Reading:
     """One document read on its own: the page, or one attachment."""
     check_not_encrypted(raw, KINDS.get(media_type, "file"))
     if media_type not in VIA:
         raise ExtractionError(f"{media_type} is not read yet")
-    document = _document(raw, media_type)
+    deadline = limits.deadline()
+    document = _document(raw, media_type, limits, deadline)
+    limits.check("max_table_cells", table_cells(document), f"{KINDS.get(media_type, 'page')} tables, cells after span expansion")
     traditional = is_traditional(" ".join(b.text for b in document.blocks[:200]))
     if traditional:
         document = _simplified(document)
@@ -77,17 +89,23 @@ def read(raw: bytes, media_type: str) -> Reading:
     return read_document(document, via=VIA[media_type], image_only=image_only, traditional=traditional)
 
 
-def _document(raw: bytes, media_type: str) -> Document:
+def _document(raw: bytes, media_type: str, limits: Limits, deadline: Deadline) -> Document:
     if media_type == PDF:
-        return document_from_pdf(raw)
+        return document_from_pdf(raw, limits, deadline)
     if media_type == DOCX:
-        return document_from_docx(raw)
+        return document_from_docx(raw, limits, deadline)
     if media_type in (DOC, WPS, RTF):
-        return document_from_legacy(raw, media_type)
+        return document_from_legacy(raw, media_type, limits=limits, deadline=deadline)
     if media_type in (XLSX, XLS, ET):
-        return document_from_workbook(raw, media_type)
+        return document_from_workbook(raw, media_type, limits, deadline)
+    limits.check("max_html_bytes", len(raw), "page size in bytes")
     page = decode(raw, media_type)
-    return document_from_html(page) if media_type == HTML else document_from_text(page)
+    return document_from_html(page, deadline) if media_type == HTML else document_from_text(page)
+
+
+def table_cells(document: Document) -> int:
+    """Positions the document's tables fill once their spans are expanded (what tables/grid.py builds)."""
+    return sum(cell.rowspan * cell.colspan for block in document.blocks for row in block.rows for cell in row)
 
 
 def _simplified(document: Document) -> Document:

@@ -54,14 +54,8 @@ class ReadAttachment:
 
 def read_attachment(attachment: Attachment, read: Callable[[bytes, str], Reading], *, max_bytes: int = MAX_ATTACHMENT_BYTES) -> ReadAttachment:
     body = attachment.body
-    media_type = media_type_of(body, attachment.media_type, attachment.name, attachment.url)
-    entry = {
-        "url": attachment.url,
-        "name": attachment.name,
-        "media_type": media_type,
-        "sha256": hashlib.sha256(body).hexdigest(),
-        "path": attachment.path,
-    }
+    entry = attachment_entry(attachment)
+    media_type = entry["media_type"]
     try:
         if len(body) > max_bytes:
             raise ExtractionError(f"attachment is {len(body)} bytes, more than the limit of {max_bytes}")
@@ -74,6 +68,23 @@ def read_attachment(attachment: Attachment, read: Callable[[bytes, str], Reading
     except Exception as error:  # noqa: BLE001 — one attachment must never fail the page
         entry["error"] = f"{type(error).__name__}: {error}"
     return ReadAttachment(entry, None)
+
+
+def attachment_entry(attachment: Attachment) -> dict:
+    """The record's attachments[] item for a file, without its reading."""
+    body = attachment.body
+    return {
+        "url": attachment.url,
+        "name": attachment.name,
+        "media_type": media_type_of(body, attachment.media_type, attachment.name, attachment.url),
+        "sha256": hashlib.sha256(body).hexdigest(),
+        "path": attachment.path,
+    }
+
+
+def failed_attachment(attachment: Attachment, error: str) -> ReadAttachment:
+    """An attachment whose reading failed outside the engine (its worker was stopped)."""
+    return ReadAttachment(attachment_entry(attachment) | {"error": error}, None)
 
 
 def check_complete(raw: bytes, media_type: str) -> None:

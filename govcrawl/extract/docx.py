@@ -14,29 +14,31 @@ from govcrawl.extract.document import Document
 from govcrawl.extract.errors import ExtractionError
 from govcrawl.extract.formats import OLE_SIGNATURE, check_package
 from govcrawl.extract.htmlpage import document_from_html
+from govcrawl.extract.limits import Deadline, Limits
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCUMENT_PART = "word/document.xml"
 
 
-def document_from_docx(raw: bytes) -> Document:
+def document_from_docx(raw: bytes, limits: Limits = Limits(), deadline: Deadline | None = None) -> Document:
     import mammoth  # imported here: HTML-only users of the engine do not pay for it
 
-    _check_container(raw)
+    _check_container(raw, limits)
     try:
         result = mammoth.convert_to_html(io.BytesIO(raw), convert_image=mammoth.images.img_element(_image_attributes))
     except Exception as error:  # noqa: BLE001 — mammoth fails in many ways on broken files
         raise ExtractionError(f"DOCX cannot be read: {type(error).__name__}: {error}") from error
-    document = document_from_html(f"<html><body>{result.value}</body></html>")
+    if deadline is not None:
+        deadline.check("DOCX converted to HTML")
+    document = document_from_html(f"<html><body>{result.value}</body></html>", deadline)
     return Document(blocks=document.blocks, title=document.title, meta=document.meta, media_type=MEDIA_TYPE)
 
 
-
-def _check_container(raw: bytes) -> None:
+def _check_container(raw: bytes, limits: Limits) -> None:
     if raw.startswith(OLE_SIGNATURE):
         # Password-protected .docx files are OLE containers with an EncryptedPackage stream.
         raise ExtractionError("DOCX is an OLE container: encrypted, or a legacy .doc with a .docx name")
-    check_package(raw, "DOCX", DOCUMENT_PART)
+    check_package(raw, "DOCX", DOCUMENT_PART, limits)
 
 
 def _image_attributes(image) -> dict[str, str]:

@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from govcrawl.extract.errors import ExtractionError
+from govcrawl.extract.limits import Limits
 
 HTML, TEXT, PDF, ZIP, RTF = "text/html", "text/plain", "application/pdf", "application/zip", "application/rtf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -59,18 +60,46 @@ BIFF_BOF, BIFF_FILEPASS = {0x0809, 0x0409, 0x0209, 0x0009}, 0x002F
 MAX_UNCOMPRESSED_BYTES = 200_000_000
 
 
-def check_package(raw: bytes, kind: str, main_part: str) -> None:
-    """An Office Open XML package: a whole ZIP container holding its main part, not a ZIP bomb."""
+def check_package(raw: bytes, kind: str, main_part: str, limits: Limits = Limits()) -> None:
+    """An Office Open XML package: a whole ZIP container holding its main part, not a ZIP bomb,
+    and XML parts the readers can afford (each within max_xml_bytes unpacked, all of them
+    within max_xml_elements), counted before any reader builds anything from them."""
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            names = archive.namelist()
-            size = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError) as error:
+            infos = archive.infolist()
+            names = [info.filename for info in infos]
+            if main_part not in names:
+                raise ExtractionError(f"{kind} has no {main_part}")
+            size = sum(info.file_size for info in infos)
+            if size > MAX_UNCOMPRESSED_BYTES:
+                raise ExtractionError(f"{kind} unpacks to {size} bytes, more than {MAX_UNCOMPRESSED_BYTES}")
+            xml_parts = [info for info in infos if info.filename.endswith((".xml", ".rels"))]
+            for info in xml_parts:
+                limits.check("max_xml_bytes", info.file_size, f"{kind} part {info.filename}, bytes unpacked")
+            elements = 0
+            for info in xml_parts:
+                with archive.open(info) as part:
+                    elements += _count_elements(part, limits.max_xml_elements - elements, f"{kind} part {info.filename}")
+                limits.check("max_xml_elements", elements, f"{kind} XML elements")
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:
         raise ExtractionError(f"{kind} is not a ZIP container (truncated or corrupt): {error}") from error
-    if main_part not in names:
-        raise ExtractionError(f"{kind} has no {main_part}")
-    if size > MAX_UNCOMPRESSED_BYTES:
-        raise ExtractionError(f"{kind} unpacks to {size} bytes, more than {MAX_UNCOMPRESSED_BYTES}")
+
+
+def _count_elements(part, at_most: int, what: str) -> int:
+    """Elements of an XML part, counted while streaming it (entities not expanded, nothing
+    fetched), stopping one past `at_most`."""
+    import lxml.etree
+
+    count = 0
+    try:
+        for _event, element in lxml.etree.iterparse(part, events=("end",), resolve_entities=False, no_network=True, huge_tree=True):
+            count += 1
+            element.clear(keep_tail=False)
+            if count > at_most:
+                break
+    except lxml.etree.XMLSyntaxError as error:
+        raise ExtractionError(f"{what} is not well-formed XML: {error}") from error
+    return count
 
 
 def media_type_of(raw: bytes, declared: str | None = None, name: str | None = None, url: str | None = None) -> str:

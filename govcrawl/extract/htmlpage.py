@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from lxml import html
+from lxml import etree, html
 
 from govcrawl.extract.document import Block, Document
 from govcrawl.extract.htmltable import rows_from_html_table
+from govcrawl.extract.limits import Deadline
 
 # Body containers, most specific first; the first selector that matches non-empty text wins.
 BODY_CONTAINERS = (
@@ -41,17 +42,68 @@ BLOCK_TAGS = {
 # A cell holding this much prose, or any nested table, makes its table a layout table.
 LAYOUT_CELL_CHARS = 200
 
+# Browsers nest elements only so deep (Blink: 512); an element opened deeper is placed beside its
+# would-be parent, so its text still shows. Pages are read the same way: past this depth, the
+# markup's tags are dropped and their text stays where it was.
+MAX_DEPTH = 512
+# An XML declaration before an HTML page (XHTML exports) means nothing to a browser.
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+MARKUP_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*>")
+VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"})
+# How many elements are walked between two looks at the deadline.
+DEADLINE_STRIDE = 5_000
+
 _WHITESPACE = re.compile(r"\s+")
 _HAN_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s*\n\s*(?=[\u3000-\u9fff\uff00-\uffef])")
 
 
-def document_from_html(page: str) -> Document:
-    tree = html.fromstring(page)
+def document_from_html(page: str, deadline: Deadline | None = None) -> Document:
+    tree = parse_page(page)
     meta = {name: value for name in META_NAMES if (value := _meta(tree, name))}
     body = _body_container(tree)
-    blocks = _blocks(body)
+    blocks = _blocks(body, deadline)
     meta.update(_labelled_lines(tree, body))
     return Document(blocks=blocks, title=_title(tree, meta), meta=meta, media_type="text/html")
+
+
+def parse_page(page: str):
+    """The page's tree as a browser builds it: an XML declaration ignored, a page with no element
+    (a doctype alone) an empty document, and elements nested past MAX_DEPTH flattened."""
+    page = XML_DECLARATION.sub("", page, count=1)
+    parser = html.HTMLParser(huge_tree=True)  # libxml2's default stops at depth 256 and drops the rest
+    try:
+        tree = html.document_fromstring(page, parser=parser)
+    except etree.ParserError:  # "Document is empty": nothing but a doctype, comments or whitespace
+        return html.document_fromstring("<html><body></body></html>")
+    too_deep = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+    if too_deep or tree.xpath(f"boolean(//*[count(ancestor::*) >= {MAX_DEPTH}])"):
+        tree = html.document_fromstring(flattened(page, MAX_DEPTH), parser=html.HTMLParser(huge_tree=True))
+    return tree
+
+
+def flattened(page: str, max_depth: int) -> str:
+    """The markup without the start and end tags of elements opened at depth `max_depth` or more."""
+    pieces, open_tags, depth, last = [], [], 0, 0
+    for tag in MARKUP_TAG.finditer(page):
+        closing, name = tag.group(1), tag.group(2).lower()
+        if name in VOID_TAGS or tag.group(0).endswith("/>"):
+            continue
+        if not closing:
+            kept = depth < max_depth
+            open_tags.append((name, kept))
+            depth += kept
+        else:
+            match = next((i for i in range(len(open_tags) - 1, -1, -1) if open_tags[i][0] == name), None)
+            if match is None:
+                continue  # a stray end tag: the parser ignores it
+            kept = open_tags[match][1]
+            depth -= sum(k for _, k in open_tags[match:])
+            del open_tags[match:]
+        if not kept:
+            pieces.append(page[last : tag.start()])
+            last = tag.end()
+    pieces.append(page[last:])
+    return "".join(pieces)
 
 
 def _meta(tree, name: str) -> str:
@@ -96,9 +148,10 @@ def _labelled_lines(tree, body) -> dict[str, str]:
     return {"lines": "\n".join(lines)} if lines else {}
 
 
-def _blocks(container) -> list[Block]:
+def _blocks(container, deadline: Deadline | None = None) -> list[Block]:
     blocks: list[Block] = []
     pending: list[str] = []
+    walked = 0
 
     def flush():
         text = _clean("".join(pending))
@@ -107,9 +160,13 @@ def _blocks(container) -> list[Block]:
         pending.clear()
 
     def walk(element):
+        nonlocal walked
         tag = element.tag if isinstance(element.tag, str) else None
         if tag is None or tag in SKIPPED:
             return
+        walked += 1
+        if deadline is not None and walked % DEADLINE_STRIDE == 0:
+            deadline.check(f"element {walked:,} of the page")
         if tag == "table" and not _is_layout_table(element):
             flush()
             blocks.append(Block("table", rows=rows_from_html_table(element)))

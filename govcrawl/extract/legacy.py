@@ -21,6 +21,7 @@ from govcrawl.extract.document import Document
 from govcrawl.extract.docx import document_from_docx
 from govcrawl.extract.errors import ExtractionError
 from govcrawl.extract.formats import DOC, OLE_SIGNATURE, RTF, WPS, check_readable_ole
+from govcrawl.extract.limits import Deadline, Limits
 
 CONVERSION_TIMEOUT_SECONDS = 120.0
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
@@ -31,15 +32,21 @@ FORMATS = {DOC: (".doc", "DOC"), WPS: (".wps", "WPS"), RTF: (".rtf", "RTF")}
 OUTPUT_TAIL_CHARS = 300
 
 
-def document_from_legacy(raw: bytes, media_type: str = DOC, *, timeout: float = CONVERSION_TIMEOUT_SECONDS) -> Document:
+def document_from_legacy(
+    raw: bytes, media_type: str = DOC, *, timeout: float = CONVERSION_TIMEOUT_SECONDS,
+    limits: Limits = Limits(), deadline: Deadline | None = None,
+) -> Document:
+    """The conversion gets `timeout` seconds, or what is left of the document's deadline when less."""
     suffix, kind = FORMATS[media_type]
+    if deadline is not None:
+        timeout = min(timeout, deadline.remaining())
     if raw.startswith(OLE_SIGNATURE):
         check_readable_ole(raw, kind)
     elif media_type != RTF and not raw.startswith(b"{\\rtf"):
         raise ExtractionError(f"{kind} is neither a Word binary file nor RTF")
     docx = convert(raw, suffix=suffix, target="docx", kind=kind, timeout=timeout)
     try:
-        document = document_from_docx(docx)
+        document = document_from_docx(docx, limits, deadline)
     except ExtractionError as error:
         raise ExtractionError(f"{kind} converted by LibreOffice cannot be read: {error}") from error
     return replace(document, media_type=media_type)

@@ -23,16 +23,14 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from dataclasses import dataclass
 from statistics import median
 
 from govcrawl.extract.document import Block, Cell, Document
 from govcrawl.extract.errors import ExtractionError
+from govcrawl.extract.limits import Deadline, Limits
 
 MAX_PAGES = 200  # a longer PDF is a yearbook or a compilation, not one report
-TIME_BUDGET_SECONDS = 120.0
-MAX_OBJECTS_PER_PAGE = 50_000  # chars + graphics; beyond it a page is a drawing, not a report page
 
 # A filled rectangle thinner than this (pt) in one direction is a ruling drawn as a bar.
 RULING_MAX_THICKNESS = 2.0
@@ -64,10 +62,10 @@ class _Item:
     x1: float = 0.0
 
 
-def document_from_pdf(raw: bytes) -> Document:
+def document_from_pdf(raw: bytes, limits: Limits = Limits(), deadline: Deadline | None = None) -> Document:
     import pdfplumber  # imported here: HTML-only users of the engine do not pay for it
 
-    started = time.monotonic()
+    deadline = deadline or limits.deadline()
     try:
         pdf = pdfplumber.open(io.BytesIO(raw))
         with pdf:
@@ -76,10 +74,9 @@ def document_from_pdf(raw: bytes) -> Document:
                 raise ExtractionError(f"PDF has {len(pages)} pages, more than the {MAX_PAGES} a report can have")
             items_by_page, chars = [], 0
             for page in pages:
-                if time.monotonic() - started > TIME_BUDGET_SECONDS:
-                    raise ExtractionError(f"PDF took more than {TIME_BUDGET_SECONDS:.0f} s to read")
+                deadline.check(f"PDF page {page.page_number}")
                 chars += len(page.chars)
-                items_by_page.append(_page_items(page))
+                items_by_page.append(_page_items(page, limits, deadline))
                 page.flush_cache()
     except ExtractionError:
         raise
@@ -109,9 +106,13 @@ def has_text_layer(document: Document) -> bool:
 # --- one page ---------------------------------------------------------------------------------
 
 
-def _page_items(page) -> list[_Item]:
-    if len(page.chars) + len(page.rects) + len(page.lines) + len(page.curves) > MAX_OBJECTS_PER_PAGE:
-        raise ExtractionError(f"PDF page {page.page_number} has more than {MAX_OBJECTS_PER_PAGE} objects")
+def _page_items(page, limits: Limits, deadline: Deadline) -> list[_Item]:
+    """The page's items; a page with more objects than a report page has is refused before the
+    table finder, whose cost grows with the square of the rulings."""
+    limits.check("max_pdf_graphics_per_page", len(page.rects) + len(page.lines) + len(page.curves),
+                 f"PDF page {page.page_number}, drawn objects")
+    limits.check("max_pdf_chars_per_page", len(page.chars), f"PDF page {page.page_number}, characters")
+    deadline.check(f"PDF page {page.page_number}, before its tables")
     ruled = page.filter(lambda obj: not _is_background(obj))
     tables = [t for t in ruled.find_tables(_table_settings(ruled)) if _is_data_table(t)]
     items = [_Item(t.bbox[1], Block("table", rows=_rows(page, t)), x0=t.bbox[0], x1=t.bbox[2]) for t in tables]

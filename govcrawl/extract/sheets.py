@@ -15,16 +15,18 @@ read as a blank, i.e. as 0.
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from govcrawl.extract.document import Block, Cell, Document
 from govcrawl.extract.errors import ExtractionError
 from govcrawl.extract.formats import ET, OLE_SIGNATURE, XLS, XLSX, check_not_encrypted, check_package, check_readable_ole
+from govcrawl.extract.limits import Deadline, Limits
 from govcrawl.extract.metadata import is_report_title
 
 WORKBOOK_PART = "xl/workbook.xml"
-MAX_CELLS = 1_000_000  # per workbook: beyond it a file is a data dump, not a report's tables
+SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 KIND = {XLSX: "XLSX", XLS: "XLS", ET: "ET"}
 
 
@@ -36,8 +38,12 @@ class Sheet:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
-def document_from_workbook(raw: bytes, media_type: str = XLSX) -> Document:
-    sheets = _xlsx_sheets(raw) if media_type == XLSX else _xls_sheets(raw, KIND[media_type])
+def document_from_workbook(raw: bytes, media_type: str = XLSX, limits: Limits = Limits(), deadline: Deadline | None = None) -> Document:
+    deadline = deadline or limits.deadline()
+    if media_type == XLSX:
+        sheets = _xlsx_sheets(raw, limits, deadline)
+    else:
+        sheets = _xls_sheets(raw, KIND[media_type], limits, deadline)
     blocks = [block for sheet in sheets for block in sheet_blocks(sheet)]
     return Document(blocks=blocks, media_type=media_type)
 
@@ -45,11 +51,42 @@ def document_from_workbook(raw: bytes, media_type: str = XLSX) -> Document:
 # --- reading the workbooks --------------------------------------------------------------------
 
 
-def _xlsx_sheets(raw: bytes) -> list[Sheet]:
+def check_merges(merges: list[tuple[int, int, int, int]], limits: Limits, kind: str) -> None:
+    """Merged ranges (r0, c0, r1, c1) are counted and measured before any is expanded: one range
+    can cover every cell of a sheet."""
+    limits.check("max_merged_ranges", len(merges), f"{kind} merged ranges")
+    area = sum((r1 - r0 + 1) * (c1 - c0 + 1) for r0, c0, r1, c1 in merges)
+    limits.check("max_table_cells", area, f"{kind} cells covered by merged ranges")
+
+
+def _xlsx_merges(raw: bytes) -> list[tuple[int, int, int, int]]:
+    """Every worksheet's merged ranges, read from the package's XML (openpyxl expands each range
+    into cell objects as it loads, so they are measured before it does)."""
+    import lxml.etree
+    from openpyxl.utils.cell import range_boundaries
+
+    merges = []
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            with archive.open(name) as part:
+                for _event, element in lxml.etree.iterparse(part, tag=f"{{{SPREADSHEET_NS}}}mergeCell", resolve_entities=False, no_network=True):
+                    try:
+                        c0, r0, c1, r1 = range_boundaries(element.get("ref", ""))
+                    except (ValueError, TypeError) as error:
+                        raise ExtractionError(f"XLSX {name} has a merged range that is no range: {element.get('ref')!r}") from error
+                    merges.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
+                    element.clear()
+    return merges
+
+
+def _xlsx_sheets(raw: bytes, limits: Limits, deadline: Deadline) -> list[Sheet]:
     import openpyxl  # imported here: HTML-only users of the engine do not pay for it
 
     check_not_encrypted(raw, "XLSX")
-    check_package(raw, "XLSX", WORKBOOK_PART)
+    check_package(raw, "XLSX", WORKBOOK_PART, limits)
+    check_merges(_xlsx_merges(raw), limits, "XLSX")
     try:
         computed = openpyxl.load_workbook(io.BytesIO(raw), data_only=True)
         formulas = openpyxl.load_workbook(io.BytesIO(raw), data_only=False)
@@ -61,10 +98,10 @@ def _xlsx_sheets(raw: bytes) -> list[Sheet]:
             continue
         written = formulas[worksheet.title]
         cells += worksheet.max_row * worksheet.max_column
-        if cells > MAX_CELLS:
-            raise ExtractionError(f"XLSX has more than {MAX_CELLS} cells")
+        limits.check("max_sheet_cells", cells, "XLSX cells (rows × columns of its visible sheets)")
         sheet = Sheet()
         for row in worksheet.iter_rows():
+            deadline.check(f"XLSX sheet {worksheet.title!r}, row {row[0].row}" if row else "XLSX")
             for cell in row:
                 value = cell.value
                 if value is None:
@@ -78,7 +115,7 @@ def _xlsx_sheets(raw: bytes) -> list[Sheet]:
     return sheets
 
 
-def _xls_sheets(raw: bytes, kind: str) -> list[Sheet]:
+def _xls_sheets(raw: bytes, kind: str, limits: Limits, deadline: Deadline) -> list[Sheet]:
     import xlrd
 
     if raw.startswith(OLE_SIGNATURE):
@@ -94,10 +131,11 @@ def _xls_sheets(raw: bytes, kind: str) -> list[Sheet]:
             if worksheet.visibility != 0:
                 continue
             cells += worksheet.nrows * worksheet.ncols
-            if cells > MAX_CELLS:
-                raise ExtractionError(f"{kind} has more than {MAX_CELLS} cells")
+            limits.check("max_sheet_cells", cells, f"{kind} cells (rows × columns of its visible sheets)")
             sheet = Sheet(merges=[(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in worksheet.merged_cells])
+            check_merges(sheet.merges, limits, kind)
             for r in range(worksheet.nrows):
+                deadline.check(f"{kind} sheet {worksheet.name!r}, row {r + 1}")
                 for c in range(worksheet.ncols):
                     text = _xls_text(book, worksheet.cell(r, c))
                     if text:
