@@ -26,21 +26,42 @@ def _dump(obj: dict) -> str:
 
 
 def cmd_parse(args) -> int:
-    from govcrawl.extract import ExtractionError, extract_file
+    """Each file read in a worker process with the crawl's limits (govcrawl/workers.py), several
+    at once; records printed in the order of the files. Whatever happens to one file (unreadable,
+    refused by a limit, its worker stopped), the others are still read."""
+    from govcrawl.workers import pool_from_settings
 
-    failed = 0
-    for name in args.files:
-        try:
-            extraction = extract_file(Path(name))
-        except (OSError, ExtractionError) as error:
-            failed += 1
-            print(f"govcrawl parse: {name}: {error}", file=sys.stderr)
-            continue
-        print(_dump(extraction.record))
-        if args.cells:
-            for cell in extraction.cells:
-                print(_dump(cell))
+    pool = pool_from_settings(parse_settings(args.set))
+    try:
+        futures = [pool.extract_file(Path(name)) for name in args.files]
+        failed = 0
+        for name, future in zip(args.files, futures):
+            try:
+                extraction = future.result()
+            except Exception as error:  # noqa: BLE001 — one file never stops the others
+                failed += 1
+                print(f"govcrawl parse: {name}: {error}", file=sys.stderr)
+                continue
+            print(_dump(extraction.record), flush=True)
+            if args.cells:
+                for cell in extraction.cells:
+                    print(_dump(cell))
+    finally:
+        pool.close()
     return 1 if failed else 0
+
+
+def parse_settings(assignments: list[str]) -> dict[str, str]:
+    """The crawl's settings module with `NAME=VALUE` assignments over it (as `scrapy crawl -s`)."""
+    from govcrawl import settings
+
+    values = {name: getattr(settings, name) for name in dir(settings) if name.isupper()}
+    for assignment in assignments:
+        name, equals, value = assignment.partition("=")
+        if not equals or name not in values:
+            raise SystemExit(f"govcrawl parse: -s wants NAME=VALUE with a govcrawl setting, not {assignment!r}")
+        values[name] = value
+    return values
 
 
 def cmd_eval(args) -> int:
@@ -168,6 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     parse = commands.add_parser("parse", help="print the record of each local file (HTML, text, PDF, DOCX)")
     parse.add_argument("files", nargs="+")
     parse.add_argument("--cells", action="store_true", help="also print each record's table cells")
+    parse.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                       help="a setting, as for scrapy crawl: the limits EXTRACT_* and EXTRACT_WORKERS (README: Limits)")
     parse.set_defaults(run=cmd_parse)
 
     evaluation = commands.add_parser("eval", help="score files against gold files (../shared/gold)")

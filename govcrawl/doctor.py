@@ -37,7 +37,7 @@ from scrapy.settings import Settings
 import govcrawl
 from govcrawl.cms import FAMILIES
 from govcrawl.cms.hanweb import JPAGE_TOTAL, RECORD
-from govcrawl.cms.list_rules import ListPage, link_text, list_date, names_report
+from govcrawl.cms.list_rules import ListPage, PagesCut, link_text, list_date, names_report
 from govcrawl.cms.trs_wcm import PAGER_CALL, list_api
 from govcrawl.definitions import PortalDefinition, Unit, load_definitions, user_directories
 from govcrawl.items import CrawlError, Report, ReportPage, utc_now
@@ -157,7 +157,9 @@ def best_family(recognitions: list[Recognition]) -> str:
     return max(recognitions, key=lambda r: (len(r.signs), r.articles or 0)).family
 
 
-def describe_further(page: str | ListPage, response) -> str:
+def describe_further(page: str | ListPage | PagesCut, response) -> str:
+    if isinstance(page, PagesCut):
+        return f"not followed: {page.reason}"
     if isinstance(page, str):
         return f"static page: {response.urljoin(page)}"
     if page.in_browser:

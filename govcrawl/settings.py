@@ -1,6 +1,11 @@
 """Scrapy settings for govcrawl. Every setting specific to govcrawl is documented in README.md."""
 
+from dataclasses import fields
+
 from govcrawl import __version__
+from govcrawl.cms.list_rules import MAX_LIST_PAGES
+from govcrawl.extract.limits import Limits, setting_name
+from govcrawl.workers import DEFAULT_MEMORY_MB
 from govcrawl.items import CrawlError, Report
 from govcrawl.schema import crawl_error_schema, report_item_schema
 
@@ -68,6 +73,20 @@ OUTPUT_DIR = None
 RAW_STORE_DIR = None
 # Attachments larger than this are not downloaded (an error entry on the record instead).
 ATTACHMENT_MAXSIZE = 50 * 1024 * 1024
+
+# Every document (a page, or one attachment) is read in a worker process (govcrawl/workers.py):
+# EXTRACT_WORKERS of them (None = one per core), each limited to EXTRACT_MAX_MEMORY_MB of address
+# space and stopped past EXTRACT_SECONDS. The engine's limits on what a document may expand to
+# are settings too, EXTRACT_<limit> with the engine's defaults (govcrawl/extract/limits.py):
+# EXTRACT_SECONDS, EXTRACT_MAX_HTML_BYTES, EXTRACT_MAX_XML_BYTES, EXTRACT_MAX_XML_ELEMENTS,
+# EXTRACT_MAX_TABLE_CELLS, EXTRACT_MAX_SHEET_CELLS, EXTRACT_MAX_MERGED_RANGES,
+# EXTRACT_MAX_PDF_GRAPHICS_PER_PAGE, EXTRACT_MAX_PDF_CHARS_PER_PAGE. A refusal is an error entry
+# naming the limit (README "Limits and failure behaviour").
+EXTRACT_WORKERS = None
+EXTRACT_MAX_MEMORY_MB = DEFAULT_MEMORY_MB
+globals().update({setting_name(f.name): f.default for f in fields(Limits)})
+# A list whose pager announces more pages than this is read up to it, with an error entry.
+LIST_MAX_PAGES = MAX_LIST_PAGES
 
 FEED_EXPORTERS = {
     "reports": "govcrawl.exporters.ReportLinesExporter",

@@ -35,7 +35,8 @@ import concurrent.futures
 import multiprocessing
 import os
 import resource
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import fields
 from functools import partial
 from pathlib import Path
 
@@ -43,8 +44,9 @@ from pebble import ProcessExpired, ProcessPool
 
 from govcrawl.extract import Attachment, ExtractionError, extract, extract_file, read
 from govcrawl.extract.attachments import ReadAttachment, failed_attachment, read_attachment
-from govcrawl.extract.limits import Limits, LimitExceeded
+from govcrawl.extract.limits import Limits, LimitExceeded, setting_name
 
+WORKERS_SETTING = "EXTRACT_WORKERS"
 MEMORY_SETTING = "EXTRACT_MAX_MEMORY_MB"
 DEFAULT_MEMORY_MB = 1024
 
@@ -104,6 +106,18 @@ class ExtractionPool:
             self._pool.stop()
             self._pool.join()
             self._pool = None
+
+
+def pool_from_settings(settings: Mapping) -> ExtractionPool:
+    """The pool the settings describe (Scrapy's Settings, or a dict of the same names): the
+    engine's limits EXTRACT_<FIELD> (govcrawl/extract/limits.py), EXTRACT_WORKERS and
+    EXTRACT_MAX_MEMORY_MB; a setting not given keeps its default."""
+    limits = Limits(**{
+        f.name: type(f.default)(settings.get(setting_name(f.name)))
+        for f in fields(Limits) if settings.get(setting_name(f.name)) not in (None, "")
+    })
+    workers = settings.get(WORKERS_SETTING)
+    return ExtractionPool(int(workers) if workers else None, limits, int(settings.get(MEMORY_SETTING) or DEFAULT_MEMORY_MB))
 
 
 def _limit_memory(memory_mb: int) -> None:

@@ -70,9 +70,35 @@ def last_folder(url: str) -> str:
     return folders[-1] if folders else ""
 
 
+# A list is followed up to this many pages (the crawl's setting LIST_MAX_PAGES): a pager that
+# announces 2,000,000 pages would otherwise cost gigabytes of requests.
+MAX_LIST_PAGES = 1000
+
+
+@dataclass(frozen=True)
+class PagesCut:
+    """A list announcing more pages than the limit: its first `limit` pages are followed, and
+    the rest is an error entry of the list page."""
+
+    list_url: str
+    announced: int
+    limit: int
+
+    @property
+    def reason(self) -> str:
+        return f"the list announces {self.announced:,} pages, more than the limit of {self.limit:,}; the first {self.limit:,} are read"
+
+
+def pages_within(count: int, limit: int, list_url: str) -> tuple[int, list[PagesCut]]:
+    """How many of a list's `count` pages to follow, and the cut when there are more."""
+    return (count, []) if count <= limit else (limit, [PagesCut(list_url, count, limit)])
+
+
 class ListRules:
     """What a CMS family defines: which links are articles, which are list pages, which list pages
     lead to annual reports, and where a list's further pages are. One instance per portal."""
+
+    max_pages: int = MAX_LIST_PAGES  # a spider sets the crawl's LIST_MAX_PAGES
 
     def __init__(self, definition):
         self.definition = definition
@@ -86,8 +112,9 @@ class ListRules:
     def leads_to_reports(self, url: str, text: str, page_url: str) -> bool:
         raise NotImplementedError
 
-    def further_pages(self, response) -> list[str | ListPage]:
-        """A list's other pages: URLs, or ListPage for pages fetched by POST or from a list API."""
+    def further_pages(self, response) -> list[str | ListPage | PagesCut]:
+        """A list's other pages: URLs, or ListPage for pages fetched by POST or from a list API;
+        a PagesCut when the list announces more than max_pages."""
         raise NotImplementedError
 
     def anchors(self, response):

@@ -42,7 +42,8 @@ import lxml.html
 from parsel import Selector
 
 from govcrawl.cms.list_rules import (
-    LINKS_BASE, REPORT_COLUMN_FOLDER, REPORT_COLUMN_TEXT, ListPage, ListRules, last_folder, names_unit,
+    LINKS_BASE, MAX_LIST_PAGES, REPORT_COLUMN_FOLDER, REPORT_COLUMN_TEXT, ListPage, ListRules, PagesCut, last_folder,
+    names_unit, pages_within,
 )
 from govcrawl.definitions import DefinitionError
 
@@ -79,13 +80,15 @@ def column_dir(url: str) -> str:
     return f"{head}/" if "." in last else f"{path}/"
 
 
-def pager_pages(html: str, page_url: str) -> list[str]:
-    """Every further page of a list, as its pager script announces them (pages 1 … total-1)."""
+def pager_pages(html: str, page_url: str, max_pages: int = MAX_LIST_PAGES) -> list[str | PagesCut]:
+    """Every further page of a list, as its pager script announces them (pages 1 … total-1), up
+    to `max_pages` pages in all (then a PagesCut)."""
     match = PAGER_CALL.search(html)
     if not match or int(match.group(2)) != 0:
         return []
-    total, prefix, extension = int(match.group(1)), match.group(3), match.group(4)
-    return [urljoin(page_url, f"{prefix}_{n}.{extension}") for n in range(1, total)]
+    prefix, extension = match.group(3), match.group(4)
+    total, cut = pages_within(int(match.group(1)), max_pages, page_url)
+    return [urljoin(page_url, f"{prefix}_{n}.{extension}") for n in range(1, total)] + cut
 
 
 def is_report_column(url: str, text: str, page_url: str) -> bool:
@@ -122,12 +125,14 @@ class ListApi:
         stem = re.sub(r"_\d+$", "", stem)
         return [urljoin(page_url, f"{stem}_{n}.{extension}") for n in range(1, min(self.static_pages, self.page_count))]
 
-    def api_urls(self, endpoint: str, page_url: str) -> list[str]:
-        """The API requests of pages static_pages+1 … page_count, as the script makes them."""
+    def api_urls(self, endpoint: str, page_url: str, max_pages: int = MAX_LIST_PAGES) -> list[str | PagesCut]:
+        """The API requests of pages static_pages+1 … page_count, as the script makes them, up to
+        `max_pages` pages in all (then a PagesCut)."""
+        count, cut = pages_within(self.page_count, max_pages, page_url)
         return [
             urljoin(page_url, endpoint) + "?" + urlencode([*self.args.items(), ("prepage", self.per_page), ("page", page)])
-            for page in range(self.static_pages + 1, self.page_count + 1)
-        ]
+            for page in range(self.static_pages + 1, count + 1)
+        ] + cut
 
 
 def _strip_comments(script: str) -> str:
@@ -295,12 +300,15 @@ class TrsWcmRules(ListRules):
         return problem and f"list API answer ({content_type or 'no Content-Type'}): {problem}: {response.text[:120]!r}"
 
     def further_pages(self, response) -> list[str | ListPage]:
-        pages: list[str | ListPage] = pager_pages(response.text, response.url)
+        pages: list[str | ListPage | PagesCut] = pager_pages(response.text, response.url, self.max_pages)
         api = list_api(response.text) if answer_of(response) is None else None
         if api is not None and api.unresolved:
             if not response.meta.get("playwright"):
                 pages.append(ListPage(response.url, in_browser=True))
         elif api is not None:
             pages += api.static_urls(response.url)
-            pages += [ListPage(url, links_base=response.url) for url in api.api_urls(self.list_api, response.url)]
+            pages += [
+                ListPage(url, links_base=response.url) if isinstance(url, str) else url
+                for url in api.api_urls(self.list_api, response.url, self.max_pages)
+            ]
         return pages

@@ -28,6 +28,7 @@ from govcrawl.cms.list_rules import (
     UNIT_NAME_TEXT,
     ListPage,
     ListRules,
+    PagesCut,
     attachment_links,
     last_folder,
     link_text,
@@ -67,6 +68,13 @@ class PortalSpider(scrapy.Spider):
         self.rules = {d.name: list_rules(d) for d in self.portals.values()}
         self.allowed_domains = sorted({domain for d in self.portals.values() for domain in d.allowed_domains})
         self.read_page_by_page: set[str] = set()  # list pages sent to the browser to read all their pages
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        for rules in spider.rules.values():
+            rules.max_pages = crawler.settings.getint("LIST_MAX_PAGES")
+        return spider
 
     async def start(self):
         for portal in self.portals.values():
@@ -116,7 +124,12 @@ class PortalSpider(scrapy.Spider):
             elif rules.is_list(url) and self.enters(rules, url, text, response.url, units_named):
                 yield self.column_request(url, portal, self.unit_of_column(portal, url, text, unit), follow_from=response)
         for page in rules.further_pages(response):
-            if isinstance(page, ListPage) and page.in_browser:
+            if isinstance(page, PagesCut):
+                self.crawler.stats.inc_value("govcrawl/errors/list")
+                self.logger.error("govcrawl error [list] %s: %s", page.list_url, page.reason)
+                yield CrawlError(url=page.list_url, portal=portal, stage="list", error="limit LIST_MAX_PAGES",
+                                 detail=page.reason, at=utc_now())
+            elif isinstance(page, ListPage) and page.in_browser:
                 self.crawler.stats.inc_value("govcrawl/lists_rendered")
                 self.logger.info("govcrawl: list paged by a script call the page does not spell out; "
                                  "reading %s in the browser, page by page", page.url)
