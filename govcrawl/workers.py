@@ -8,7 +8,8 @@ processes (pebble's ProcessPool):
 
 - memory: each worker limits its own address space (`RLIMIT_AS`, EXTRACT_MAX_MEMORY_MB). An
   allocation past it fails inside the worker (MemoryError), and the document is refused with the
-  limit named; a worker that dies anyway (a C library's abort) is replaced and the document refused.
+  limit named; a worker that dies of it (it often cannot even send its error back) is replaced
+  and the document refused the same way.
 - time: the parent stops a worker whose task runs past EXTRACT_SECONDS and starts a new one; the
   document is refused with the limit named. (The engine also checks the same deadline itself
   inside its readers, so a slow document usually stops cleanly before that.)
@@ -42,7 +43,7 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from govcrawl.extract import Attachment, ExtractionError, extract, extract_file, read
+from govcrawl.extract import Attachment, extract, extract_file, read
 from govcrawl.extract.attachments import ReadAttachment, failed_attachment, read_attachment
 from govcrawl.extract.limits import Limits, LimitExceeded, setting_name
 
@@ -78,8 +79,10 @@ class ExtractionPool:
         if isinstance(error, concurrent.futures.TimeoutError):
             return LimitExceeded("seconds", f"reading took more than {self.limits.seconds:g} s; its worker was stopped")
         if isinstance(error, ProcessExpired):
-            return ExtractionError(f"the worker reading it died (exit code {error.exitcode}): "
-                                   f"a library crashed or it went past {self.memory_mb} MB ({MEMORY_SETTING})")
+            # Past its memory limit a worker often cannot even report the MemoryError; a library
+            # that crashes outright is the rarer cause, and the message says so.
+            return LimitExceeded("max_memory_mb", f"the worker reading it died (exit code {error.exitcode}), most likely "
+                                                  f"past its memory limit of {self.memory_mb} MB (else a library crashed)")
         return error
 
     def extract(self, raw: bytes, **kwargs) -> concurrent.futures.Future:

@@ -27,17 +27,18 @@ owner = {{ name = "示例市人民政府", region_code = "120000", level = "city
 
 def crawl_small_portal(
     work: Path, links: list[tuple[str, str]], files: dict[str, bytes],
-    endpoints: dict[str, Callable] | None = None, *settings: str,
+    endpoints: dict[str, Callable] | None = None, *settings: str, index_script: str = "",
 ) -> tuple[subprocess.CompletedProcess, Path]:
     """Serve `files` (path → bytes) and `endpoints` (path → replica handler) on HOST, with
-    /gknb/index.html listing `links` (href, text); crawl it; return the process and its run dir."""
+    /gknb/index.html listing `links` (href, text) and ending with `index_script` (a pager);
+    crawl it; return the process and its run dir."""
     site = work / "sites" / HOST
     for path, body in files.items():
         (site / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
         (site / path.lstrip("/")).write_bytes(body)
     items = "".join(f'<li><a href="{href}">{text}</a></li>' for href, text in links)
     (site / "gknb").mkdir(parents=True, exist_ok=True)
-    (site / "gknb" / "index.html").write_text(f"<html><body><ul>{items}</ul></body></html>", encoding="utf-8")
+    (site / "gknb" / "index.html").write_text(f"<html><body><ul>{items}</ul>{index_script}</body></html>", encoding="utf-8")
     portals = work / "portals"
     portals.mkdir()
     (portals / "faulty.toml").write_text(DEFINITION, encoding="utf-8")

@@ -43,11 +43,15 @@ BLOCK_TAGS = {
 LAYOUT_CELL_CHARS = 200
 
 # Browsers nest elements only so deep (Blink: 512); an element opened deeper is placed beside its
-# would-be parent, so its text still shows. Pages are read the same way: past this depth, the
-# markup's tags are dropped and their text stays where it was.
+# would-be parent, so its text still shows. Pages are read the same way (parse_page).
 MAX_DEPTH = 512
 # An XML declaration before an HTML page (XHTML exports) means nothing to a browser.
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+# Elements that only wrap one element and hold no text of their own.
+WRAPPER_TAGS = ("div", "span", "font", "section", "article", "center", "main", "b", "i", "u", "strong", "em", "small", "big")
+PURE_WRAPPERS = (
+    "//*[(" + " or ".join(f"self::{tag}" for tag in WRAPPER_TAGS) + ") and count(*) = 1 and not(normalize-space(text()))]"
+)
 MARKUP_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*>")
 VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"})
 # How many elements are walked between two looks at the deadline.
@@ -67,29 +71,49 @@ def document_from_html(page: str, deadline: Deadline | None = None) -> Document:
 
 
 def parse_page(page: str):
-    """The page's tree as a browser builds it: an XML declaration ignored, a page with no element
-    (a doctype alone) an empty document, and elements nested past MAX_DEPTH flattened."""
+    """The page's tree as a browser shows it: an XML declaration ignored, a page with no element
+    (a doctype alone) an empty document, and a deep nest read whole.
+
+    Exports nest a report in hundreds of wrappers (<div>s, <span>s, <font>s holding one element
+    and no text of their own): past MAX_DEPTH those are unwrapped, which changes nothing a browser
+    shows. What is still too deep after that, or deeper than libxml2 goes at all, is flattened as a
+    browser flattens it (`flattened`)."""
     page = XML_DECLARATION.sub("", page, count=1)
-    parser = html.HTMLParser(huge_tree=True)  # libxml2's default stops at depth 256 and drops the rest
     try:
-        tree = html.document_fromstring(page, parser=parser)
+        tree = _parsed(page)
     except etree.ParserError:  # "Document is empty": nothing but a doctype, comments or whitespace
         return html.document_fromstring("<html><body></body></html>")
-    too_deep = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
-    if too_deep or tree.xpath(f"boolean(//*[count(ancestor::*) >= {MAX_DEPTH}])"):
-        tree = html.document_fromstring(flattened(page, MAX_DEPTH), parser=html.HTMLParser(huge_tree=True))
+    if _deeper_than(tree, MAX_DEPTH):
+        for wrapper in tree.xpath(PURE_WRAPPERS):
+            wrapper.drop_tag()
+    if _deeper_than(tree, MAX_DEPTH):
+        tree = _parsed(flattened(html.tostring(tree, encoding="unicode"), MAX_DEPTH))
     return tree
 
 
-def flattened(page: str, max_depth: int) -> str:
-    """The markup without the start and end tags of elements opened at depth `max_depth` or more."""
+def _parsed(page: str):
+    parser = html.HTMLParser(huge_tree=True)  # libxml2's default depth is 256, its most (huge) 2048
+    tree = html.document_fromstring(page, parser=parser)
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        # Past 2048 libxml2 drops the rest of the page: the markup's wrappers are flattened first.
+        tree = html.document_fromstring(flattened(page, MAX_DEPTH, WRAPPER_TAGS), parser=html.HTMLParser(huge_tree=True))
+    return tree
+
+
+def _deeper_than(tree, depth: int) -> bool:
+    return tree.xpath(f"boolean(//*[count(ancestor::*) >= {depth}])")
+
+
+def flattened(page: str, max_depth: int, tags: tuple[str, ...] | None = None) -> str:
+    """The markup without the start and end tags of the elements (of `tags`, or all) opened at
+    depth `max_depth` or more; their text and children stay where they were."""
     pieces, open_tags, depth, last = [], [], 0, 0
     for tag in MARKUP_TAG.finditer(page):
         closing, name = tag.group(1), tag.group(2).lower()
         if name in VOID_TAGS or tag.group(0).endswith("/>"):
             continue
         if not closing:
-            kept = depth < max_depth
+            kept = depth < max_depth or (tags is not None and name not in tags)
             open_tags.append((name, kept))
             depth += kept
         else:

@@ -31,22 +31,24 @@ MB = 1024 * 1024
 class Limits:
     # Wall time for one document (the page, or one attachment), checked inside the readers.
     seconds: float = 60.0
-    # An HTML or text page's bytes (the real reports here: under 0.4 MB; 20 MB of HTML reads in about 10 s).
-    max_html_bytes: int = 20 * MB
-    # One XML part of a DOCX or XLSX, unpacked (the real DOCX here: 0.05 MB), and the elements of
-    # all its XML parts together; a 19 MB document.xml costs mammoth 79 s and 1.4 GB.
+    # An HTML or text page's bytes (the real reports here: under 0.4 MB; 19 MB of HTML took 32 s).
+    max_html_bytes: int = 5 * MB
+    # One XML part of a DOCX or XLSX, unpacked (the real DOCX here: 0.25 MB), and the elements of
+    # all its XML parts together (the real DOCX: 8,250). mammoth's cost follows the elements:
+    # 250,000 take it 20 s and 250 MB; a 19 MB document.xml took it 79 s and 1.4 GB.
     max_xml_bytes: int = 8 * MB
-    max_xml_elements: int = 1_000_000
+    max_xml_elements: int = 250_000
     # Table cells after span expansion, all tables of a document together (rowspan × colspan each;
-    # the real reports here: under 2,000).
+    # the real reports here: at most 424).
     max_table_cells: int = 200_000
     # A workbook's cells (rows × columns of its visible sheets): beyond it a file is a data dump.
     max_sheet_cells: int = 1_000_000
     # A workbook's merged ranges, counted before any is expanded.
     max_merged_ranges: int = 10_000
     # Drawn objects (rectangles, lines, curves) on one PDF page, and its characters: the table
-    # finder's cost grows with the square of the rulings (the real PDF here: at most 700 and 1,600).
-    max_pdf_graphics_per_page: int = 10_000
+    # finder's cost grows with the square of the rulings (the real PDF here: at most 166 and 549;
+    # 6,000 rectangles took 16 s, 9,000 took 47 s).
+    max_pdf_graphics_per_page: int = 3_000
     max_pdf_chars_per_page: int = 50_000
 
     def check(self, name: str, value: int, what: str) -> None:
