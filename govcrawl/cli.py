@@ -5,6 +5,10 @@
     govcrawl replica serve            the offline portal replica on 127.0.0.1
     govcrawl demo                     replica + every spider → output/*.jsonl + a summary
     govcrawl summary REPORTS.jsonl    reports per unit and year, failing checks
+    govcrawl corpus ingest|status|records OUTPUT_DIR   the corpus of every crawl's runs
+    govcrawl reparse OUTPUT_DIR       stored bytes → records of the current engine (no network)
+    govcrawl export OUTPUT_DIR --to DIR   Parquet, CSV, DuckDB and datapackage.json
+    govcrawl report OUTPUT_DIR --html FILE   the coverage report
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import jsonlines
+
+from govcrawl.corpus.commands import add_corpus_commands
 
 
 def _dump(obj: dict) -> str:
@@ -174,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="summarise a reports.jsonl feed")
     summary.add_argument("reports")
     summary.set_defaults(run=cmd_summary)
+
+    add_corpus_commands(commands)
     return parser
 
 
