@@ -250,7 +250,9 @@ def datapackage(tables: list[Table]) -> dict:
             if fmt == "csv":
                 resource |= {"mediatype": "text/csv", "encoding": CSV_ENCODING}
             else:
-                resource["mediatype"] = "application/vnd.apache.parquet"
+                # Frictionless reads Parquet through pandas, which turns a null integer into NaN.
+                resource |= {"mediatype": "application/vnd.apache.parquet",
+                             "schema": schema | {"missingValues": ["", "nan"]}}
             resources.append(resource)
     return {
         "name": "govcrawl-corpus",
