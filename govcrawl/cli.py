@@ -3,8 +3,8 @@
     govcrawl parse FILE...            one record per line (JSON) on stdout
     govcrawl eval GOLD_DIR FILE...    share of gold fields reproduced, and every difference
     govcrawl replica serve            the offline portal replica on 127.0.0.1
-    govcrawl demo                     replica + every spider → output/*.jsonl + a summary
-    govcrawl summary REPORTS.jsonl    reports per unit and year, failing checks
+    govcrawl demo                     replica + every spider → output/runs/… + a summary
+    govcrawl summary OUTPUT_DIR       reports per unit and year, failing checks, errors
     govcrawl corpus ingest|status|records OUTPUT_DIR   the corpus of every crawl's runs
     govcrawl reparse OUTPUT_DIR       stored bytes → records of the current engine (no network)
     govcrawl export OUTPUT_DIR --to DIR   Parquet, CSV, DuckDB and datapackage.json
@@ -75,10 +75,15 @@ def cmd_replica_serve(args) -> int:
     return 0
 
 
-def summarize(reports_path: Path, errors_path: Path | None = None) -> str:
-    """Reports per unit and year, and every failing check, as a short text."""
-    with jsonlines.open(reports_path) as reader:
-        records = list(reader)
+def summarize(run_dirs: list[Path]) -> str:
+    """Reports per unit and year, every failing check and every error of the given runs, as a short text."""
+    records, error_entries = [], []
+    for run_dir in run_dirs:
+        with jsonlines.open(run_dir / "reports.jsonl") as reader:
+            records.extend(reader)
+        if (run_dir / "errors.jsonl").exists():
+            with jsonlines.open(run_dir / "errors.jsonl") as reader:
+                error_entries.extend(reader)
     per_unit: dict[str, Counter] = defaultdict(Counter)
     failing = []
     for record in records:
@@ -93,10 +98,7 @@ def summarize(reports_path: Path, errors_path: Path | None = None) -> str:
     lines += ["", f"failing checks: {len(failing)}"]
     for unit, year, check in failing:
         lines.append(f"  {unit} {year}: {check['rule']}  {check['left']} ≠ {check['right']}")
-    errors = []
-    if errors_path and errors_path.exists():
-        with jsonlines.open(errors_path) as reader:
-            errors = [f"  [{e['stage']}] {e['url']}: {e['error']}" + (f" ({e['detail']})" if e["detail"] else "") for e in reader]
+    errors = [f"  [{e['stage']}] {e['url']}: {e['error']}" + (f" ({e['detail']})" if e["detail"] else "") for e in error_entries]
     errors += [
         f"  [attachment] {a['url']} (on {record['url']}): {a['error']}"
         for record in records for a in record["attachments"] if "error" in a
@@ -105,48 +107,54 @@ def summarize(reports_path: Path, errors_path: Path | None = None) -> str:
     return "\n".join(lines)
 
 
+def run_dirs_of(path: Path) -> list[Path]:
+    """The runs a path names: an OUTPUT_DIR (its latest good run per spider), one run directory,
+    or the directory of a reports.jsonl."""
+    if path.is_file():
+        return [path.parent]
+    if (path / "reports.jsonl").is_file():
+        return [path]
+    latest = sorted(p for p in (path / "latest").glob("*") if (p / "reports.jsonl").is_file())
+    if not latest:
+        raise SystemExit(f"govcrawl: {path} holds no finished run (no latest/<spider>/reports.jsonl)")
+    return latest
+
+
 def cmd_summary(args) -> int:
-    reports = Path(args.reports)
-    print(summarize(reports, reports.with_name("errors.jsonl")))
+    print(summarize(run_dirs_of(Path(args.path))))
     return 0
 
 
 def cmd_demo(args) -> int:
-    """Serve the replica, run every spider against it, write the feeds, print the summary."""
+    """Serve the replica, run every spider against it into OUTPUT_DIR, print the summary."""
     from govcrawl.definitions import load_definitions, user_directories
 
     server = replica_server()
-    DEFAULT_SITES, ReplicaServer = server.DEFAULT_SITES, server.ReplicaServer
-
     output = Path(args.output).resolve()
-    output.mkdir(parents=True, exist_ok=True)
-    feeds = {name: output / f"{name}.jsonl" for name in ("reports", "cells", "errors")}
-    for path in feeds.values():
-        path.unlink(missing_ok=True)
-    feed_setting = json.dumps({str(path): {"format": name, "overwrite": False} for name, path in feeds.items()})
+    (output / "logs").mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="govcrawl.settings")
-    with ReplicaServer(DEFAULT_SITES, port=args.port) as replica:
-        print(f"replica serving {DEFAULT_SITES} at {replica.url}", file=sys.stderr)
+    crawled = []
+    with server.ReplicaServer(server.DEFAULT_SITES, port=args.port) as replica:
+        print(f"replica serving {server.DEFAULT_SITES} at {replica.url}", file=sys.stderr)
         # A portal that is part of another is crawled in that one's scope=all run, so that pages
         # they share (gk.tj.gov.cn's district column) are fetched and recorded once.
         for definition in [d for d in load_definitions(user_directories()) if d.part_of is None]:
             print(f"crawling {definition.name} (and the portals part of it) …", file=sys.stderr)
+            log = output / "logs" / f"{definition.name}.log"
             command = [
                 sys.executable, "-m", "scrapy", "crawl", definition.name, "-a", "scope=all",
                 "-s", f"REPLICA_URL={replica.url}",
-                "-s", f"FEEDS={feed_setting}",
-                "-s", f"RAW_STORE_DIR={output / 'raw'}",
-                "-s", f"LOG_FILE={output / (definition.name + '.log')}",
+                "-s", f"OUTPUT_DIR={output}",
+                "-s", f"LOG_FILE={log}",
                 "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
             ]
             completed = subprocess.run(command, env=env, cwd=output)
             if completed.returncode != 0:
-                print(f"{definition.name} failed (exit {completed.returncode}); see {output / (definition.name + '.log')}", file=sys.stderr)
+                print(f"{definition.name} failed (exit {completed.returncode}); see {log}", file=sys.stderr)
                 return completed.returncode
-    for path in feeds.values():
-        path.touch()
-    print(summarize(feeds["reports"], feeds["errors"]))
-    print(f"\nfeeds: {feeds['reports']}  {feeds['cells']}  {feeds['errors']}")
+            crawled.append(output / "latest" / definition.name)
+    print(summarize(crawled))
+    print(f"\nruns: {', '.join(str(p.resolve()) for p in crawled)}")
     return 0
 
 
@@ -177,8 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=0, help="replica port (default: any free port)")
     demo.set_defaults(run=cmd_demo)
 
-    summary = commands.add_parser("summary", help="summarise a reports.jsonl feed")
-    summary.add_argument("reports")
+    summary = commands.add_parser("summary", help="summarise the latest runs of an OUTPUT_DIR, one run, or a reports.jsonl")
+    summary.add_argument("path", help="an OUTPUT_DIR (its latest/<spider> runs), a run directory, or a reports.jsonl")
     summary.set_defaults(run=cmd_summary)
 
     add_corpus_commands(commands)

@@ -1,6 +1,8 @@
 """Scrapy settings for govcrawl. Every setting specific to govcrawl is documented in README.md."""
 
 from govcrawl import __version__
+from govcrawl.items import CrawlError, Report
+from govcrawl.schema import crawl_error_schema, report_item_schema
 
 BOT_NAME = "govcrawl"
 SPIDER_MODULES = ["govcrawl.spiders"]
@@ -28,6 +30,8 @@ DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
 # REPLICA_URL (e.g. http://127.0.0.1:8765): send every request to the offline replica instead of
 # the real portals. Records keep the real URLs. Empty = the real internet.
 REPLICA_URL = ""
+# A redirect loop or a redirect off the portal is an error entry, not a silent drop.
+DOWNLOADER_MIDDLEWARES = {"govcrawl.redirects.RedirectGuard": 650}
 DOWNLOAD_HANDLERS = {
     "http": "govcrawl.downloaders.GovcrawlDownloadHandler",
     "https": "govcrawl.downloaders.GovcrawlDownloadHandler",
@@ -52,10 +56,15 @@ ITEM_PIPELINES = {
     "govcrawl.pipelines.raw.RawStorePipeline": 100,
     "govcrawl.pipelines.attachments.AttachmentsPipeline": 200,
     "govcrawl.pipelines.extract.ExtractPipeline": 300,
+    # Every record against the shipped JSON Schema (crawl health, below).
+    "spidermon.contrib.scrapy.pipelines.ItemValidationPipeline": 800,
 }
+# The one place a crawl writes (env GOVCRAWL_OUTPUT_DIR; default ./output): each run's own files
+# under runs/<spider>/<run id>/, latest/<spider> → the latest good run, raw/ (govcrawl/runs.py).
+OUTPUT_DIR = None
 # Raw bytes of every fetched report page and attachment, stored by sha256 so a later run can
-# re-extract without recrawling. Empty = keep nothing (and download no attachments).
-RAW_STORE_DIR = "output/raw"
+# re-extract without recrawling. Unset = OUTPUT_DIR/raw; empty = keep nothing.
+RAW_STORE_DIR = None
 # Attachments larger than this are not downloaded (an error entry on the record instead).
 ATTACHMENT_MAXSIZE = 50 * 1024 * 1024
 
@@ -67,12 +76,30 @@ FEED_EXPORTERS = {
     "jsonl": "govcrawl.exporters.ReportLinesExporter",
     "jsonlines": "govcrawl.exporters.ReportLinesExporter",
 }
-FEEDS = {
-    "output/reports.jsonl": {"format": "reports", "overwrite": True},
-    "output/cells.jsonl": {"format": "cells", "overwrite": True},
-    "output/errors.jsonl": {"format": "errors", "overwrite": True},
-}
+# A run's own files are written by the RunFiles extension whatever FEEDS say; FEEDS (`-O`, `-o`,
+# scrapyd's items_dir) are extra copies for whoever asked for them.
+FEEDS: dict = {}
 FEED_EXPORT_ENCODING = "utf-8"
+
+EXTENSIONS = {
+    "spidermon.contrib.scrapy.extensions.Spidermon": 500,
+    "govcrawl.runs.RunFiles": 510,
+}
+# `scrapy crawl` exits non-zero when a run fails its health checks.
+COMMANDS_MODULE = "govcrawl.commands"
+
+# Crawl health (govcrawl/monitors.py), checked when every crawl closes.
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ("govcrawl.monitors.CrawlHealth",)
+SPIDERMON_EXPECTED_FINISH_REASONS = ["finished"]
+SPIDERMON_VALIDATION_SCHEMAS = {Report: [report_item_schema()], CrawlError: [crawl_error_schema()]}
+SPIDERMON_MAX_ITEM_VALIDATION_ERRORS = 0
+# A portal may lose this share of the reports its previous good run found before the run fails
+# (reports are rarely withdrawn; a list rule that stopped matching loses them all).
+GOVCRAWL_MAX_REPORT_DROP = 0.1
+# Error entries (pages that could not be fetched or read) may be at most this share of
+# reports + errors: real portals have dead links, a broken crawl has mostly errors.
+GOVCRAWL_MAX_ERROR_SHARE = 0.25
 
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 30.0

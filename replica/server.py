@@ -4,12 +4,18 @@ The crawler sends every request to 127.0.0.1:PORT with the real portal's name in
 (govcrawl/downloaders.py), so `SITES/{hostname}/{path}` answers as the real portal would:
 directory index pages, 301 to the slash form of a directory, 404 pages, robots.txt.
 By hand, `/` with an unknown Host lists the sites and `/_site/{hostname}/{path}` serves one.
+
+It serves its site trees and nothing else: a host or `/_site/` name must be one of the sites
+present, every path is resolved and must stay inside its site (so `..`, its encoded forms and
+symlinks out of the tree are refused), and it listens on loopback unless told otherwise.
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
+import socket
 import sys
 import threading
 from collections.abc import Callable
@@ -38,10 +44,11 @@ CONTENT_TYPES = {
 }
 
 # Dynamic endpoints (list APIs, POST search forms) that some portals need: (hostname, path) →
-# a function taking the request handler and returning (status, content_type, body). A site tree
+# a function taking the request handler and returning (status, content_type, body[, headers]),
+# or None when it answered on its own (see _answer). A site tree
 # may also name its own in `_site.json` ({"dynamic": {path: handler name}}, handlers in
 # dynamic.py, reading the tree's `_data/`). Static files answer every other request.
-DynamicHandler = Callable[["ReplicaRequestHandler"], tuple[int, str, bytes]]
+DynamicHandler = Callable[["ReplicaRequestHandler"], "tuple | None"]
 DYNAMIC_HANDLERS: dict[tuple[str, str], DynamicHandler] = {}
 
 
@@ -68,7 +75,7 @@ class ReplicaRequestHandler(BaseHTTPRequestHandler):
         if handler is None:
             self._send(405, "text/html; charset=utf-8", b"", extra={"Allow": "GET, HEAD"})
         else:
-            self._send(*handler(self))
+            self._answer(handler)
 
     # -- routing --------------------------------------------------------------------------
 
@@ -79,9 +86,10 @@ class ReplicaRequestHandler(BaseHTTPRequestHandler):
         """The dynamic endpoint registered for (host, path), or named by the site's _site.json."""
         if (host, path) in DYNAMIC_HANDLERS:
             return DYNAMIC_HANDLERS[(host, path)]
-        root = (self.server.sites_dir / host).resolve()
-        plain = host and "/" not in host and not host.startswith(".") and root.is_dir()
-        name = self.server.site_config(root).get("dynamic", {}).get(path) if plain else None
+        if not self.server.is_site(host):
+            return None
+        root = self.server.sites_dir / host
+        name = self.server.site_config(root).get("dynamic", {}).get(path)
         return (lambda request: dynamic.HANDLERS[name](request, root)) if name else None
 
     def _respond(self, send_body: bool) -> None:
@@ -89,8 +97,8 @@ class ReplicaRequestHandler(BaseHTTPRequestHandler):
         host, path = self._host(), unquote(urlsplit(self.path).path)
         handler = self._dynamic(host, path)
         if handler is not None:
-            self._send(*handler(self))
-        elif (self.server.sites_dir / host).is_dir() and host:
+            self._answer(handler)
+        elif self.server.is_site(host):
             self._serve_file(host, path, redirect_base=f"{self._scheme()}://{host}")
         elif path.startswith("/_site/"):
             site, _, rest = path[len("/_site/"):].partition("/")
@@ -105,11 +113,17 @@ class ReplicaRequestHandler(BaseHTTPRequestHandler):
         return self.headers.get("X-Forwarded-Proto", "http")
 
     def _serve_file(self, site: str, path: str, redirect_base: str) -> None:
-        root = (self.server.sites_dir / site).resolve()
+        if not self.server.is_site(site):
+            return self._not_found()
+        root = self.server.sites_dir / site
         parts = [p for p in path.split("/") if p]
-        if not root.is_dir() or any(p.startswith(("_", ".")) for p in parts):
+        # `..` and hidden or private names (`_site.json`, `_data/`), backslashes and NULs never
+        # name a page; what is left must still resolve inside the site (no symlink out of it).
+        if any(p.startswith(("_", ".")) or "\\" in p or "\0" in p for p in parts):
             return self._not_found()
         target = root.joinpath(*parts)
+        if not target.resolve().is_relative_to(root):
+            return self._not_found()
         if target.is_dir():
             if not path.endswith("/"):
                 query = urlsplit(self.path).query
@@ -133,6 +147,15 @@ class ReplicaRequestHandler(BaseHTTPRequestHandler):
         ).encode("utf-8")
 
     # -- responses ------------------------------------------------------------------------
+
+    def _answer(self, handler: DynamicHandler) -> None:
+        """A dynamic endpoint's answer: (status, content type, body[, extra headers]), or None
+        when it wrote to the socket itself (faults no well-formed response can express)."""
+        answer = handler(self)
+        if answer is None:
+            self.server.record(self.command, self._host(), self.path, 0, self.headers.get("User-Agent", ""), self.body)
+        else:
+            self._send(*answer)
 
     def _not_found(self) -> None:
         self._send(404, "text/html; charset=utf-8", NOT_FOUND_PAGE)
@@ -164,12 +187,22 @@ class _ReplicaHTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], sites_dir: Path, verbose: bool):
         super().__init__(address, ReplicaRequestHandler)
         self.sites_dir = Path(sites_dir).resolve()
+        self._site_names: set[str] = set()
         self.verbose = verbose
         self.requests: list[tuple[str, str, str, int]] = []
         self.bodies: list[tuple[str, str, bytes]] = []  # (host, path with query, body) of requests with a body
         self.user_agents: set[str] = set()
         self._lock = threading.Lock()
         self._configs: dict[Path, dict] = {}
+
+    def is_site(self, name: str) -> bool:
+        """Whether `name` is one of the site trees: a plain host name, as a folder of sites_dir."""
+        if not name or name.startswith(".") or not all(c.isalnum() or c in "-." for c in name):
+            return False
+        with self._lock:
+            if name not in self._site_names:  # read the folder again: trees may be added while serving
+                self._site_names = {p.name for p in self.sites_dir.iterdir() if p.is_dir() and not p.is_symlink()}
+            return name in self._site_names
 
     def site_config(self, root: Path) -> dict:
         """A site's `_site.json` (charset, dynamic endpoints), {} when it has none."""
@@ -239,8 +272,18 @@ class ReplicaServer:
         self.stop()
 
 
+def is_loopback(host: str) -> bool:
+    try:
+        return all(ipaddress.ip_address(info[4][0]).is_loopback for info in socket.getaddrinfo(host, None))
+    except (OSError, ValueError):
+        return False
+
+
 def serve_forever(sites_dir: Path = DEFAULT_SITES, host: str = "127.0.0.1", port: int = 8765) -> None:
     """Serve in the foreground, one log line per request, until interrupted."""
+    if not is_loopback(host):
+        print(f"warning: serving the replica on {host}, beyond this machine: anyone who can reach it can read its "
+              f"site trees (and nothing else)", file=sys.stderr)
     server = ReplicaServer(sites_dir, host, port, verbose=True)
     hosts = sorted(p.name for p in Path(sites_dir).iterdir() if p.is_dir())
     print(f"replica of {', '.join(hosts)} at {server.url} (send Host: <site>, or browse {server.url}/)", file=sys.stderr)

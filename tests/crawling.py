@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -47,6 +48,8 @@ def run_scrapy(spider: str, replica_url: str, *args: str) -> subprocess.Complete
             sys.executable, "-m", "scrapy", "crawl", spider,
             "-s", f"REPLICA_URL={replica_url}",
             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+            # Never into the checkout, never beside another test's runs (a later -s wins).
+            "-s", f"OUTPUT_DIR={tempfile.mkdtemp(prefix='govcrawl-test-')}",
             *args,
         ],
         cwd=ROOT, capture_output=True, text=True, timeout=300,

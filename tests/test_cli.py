@@ -91,10 +91,12 @@ def test_demo_crawls_every_portal_once_and_summarises(tmp_path):
 
     done = govcrawl("demo", "--output", str(tmp_path / "out"), timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
-    records = [json.loads(line) for line in (tmp_path / "out/reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    latest = sorted((tmp_path / "out/latest").iterdir())
+    assert [p.name for p in latest] == ["linhai", "tianjin", "tianqiao"]  # the top-level spiders, each once
+    records = [json.loads(line) for run in latest for line in (run / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
     expected = {r["url"] for spider in load_manifest()["spiders"].values() for r in spider["reports"]}
     assert sorted(r["url"] for r in records) == sorted(expected)  # each report once
-    assert (tmp_path / "out/cells.jsonl").stat().st_size > 0
+    assert (tmp_path / "out/latest/tianjin/cells.jsonl").stat().st_size > 0
     summary = done.stdout
     assert f"{len(expected)} reports from" in summary
     assert "failing checks: " in summary and "[attachment]" in summary and "HTTP 404" in summary

@@ -16,6 +16,7 @@ from scrapy import Request
 from scrapy.pipelines.files import FilesPipeline
 from scrapy.http.request import NO_CALLBACK
 
+from govcrawl.runs import raw_store_dir
 from govcrawl.items import ReportPage
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ class AttachmentsPipeline(FilesPipeline):
     @classmethod
     def from_crawler(cls, crawler):
         # One store for every fetched byte: the attachments go where the raw pages go.
-        return cls(crawler.settings.get("RAW_STORE_DIR", ""), crawler=crawler)
+        return cls(str(raw_store_dir(crawler.settings) or ""), crawler=crawler)
 
     def get_media_requests(self, item, info):
         if not isinstance(item, ReportPage):

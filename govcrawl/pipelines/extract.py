@@ -12,6 +12,7 @@ from pathlib import Path
 from scrapy.exceptions import DropItem
 
 from govcrawl.extract import Attachment, ExtractionError, extract
+from govcrawl.runs import raw_store_dir
 from govcrawl.items import CrawlError, Report, ReportPage, utc_now
 
 logger = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ class ExtractPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats, crawler.settings.get("RAW_STORE_DIR", ""))
+        return cls(crawler.stats, str(raw_store_dir(crawler.settings) or ""))
 
     def attachments(self, item: ReportPage) -> tuple[list[Attachment], list[dict]]:
         """The downloaded attachments to read, and entries for those that could not be fetched."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from govcrawl.runs import raw_store_dir
 from govcrawl.items import ReportPage
 
 
@@ -18,7 +19,7 @@ class RawStorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("RAW_STORE_DIR", ""))
+        return cls(str(raw_store_dir(crawler.settings) or ""))
 
     def process_item(self, item):
         if self.store_dir is None or not isinstance(item, ReportPage):

@@ -38,6 +38,8 @@ from govcrawl.downloaders import browser_meta
 from govcrawl.items import CrawlError, ReportPage, utc_now
 
 SCOPES = ("own", "all")
+# What Scrapy's robots.txt middleware says when it drops a request (its IgnoreRequest message).
+ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
 
 
 class PortalSpider(scrapy.Spider):
@@ -46,6 +48,8 @@ class PortalSpider(scrapy.Spider):
 
     def __init__(self, *args, scope: str = "own", **kwargs):
         super().__init__(*args, **kwargs)
+        # The run's arguments, as its stats.json records them (runs of different arguments are not compared).
+        self.arguments = {"scope": scope, **{k: v for k, v in kwargs.items() if isinstance(v, str)}}
         if scope not in SCOPES:
             raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
         members = self.members if scope == "all" else ()
@@ -150,14 +154,21 @@ class PortalSpider(scrapy.Spider):
 
     def on_error(self, failure):
         request = failure.request
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            # Forbidden by robots.txt or filtered on purpose: not an error of the portal.
+        if failure.check(IgnoreRequest) and str(failure.value) == ROBOTS_FORBIDDEN:
+            # The portal asked us not to: not an error of the portal.
             self.crawler.stats.inc_value("govcrawl/requests_ignored")
             return
         if failure.check(HttpError):
             error = f"HTTP {failure.value.response.status}"
+        elif failure.check(IgnoreRequest):
+            # Dropped on the way: a redirect loop, a redirect off the portal, a body that
+            # decompresses past DOWNLOAD_MAXSIZE. Each loses a page, so each is an entry.
+            error = f"dropped: {failure.value}"
         else:
-            error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            # Some failures carry no message (a body cut off at DOWNLOAD_MAXSIZE with no
+            # Content-Length): their class's own description then says what happened.
+            message = failure.getErrorMessage() or (failure.type.__doc__ or "").strip().split("\n")[0]
+            error = f"{failure.type.__name__}: {message}"
         stage = "list" if request.callback == self.parse_column else "download"
         portal = request.cb_kwargs.get("portal", self.name)
         self.crawler.stats.inc_value(f"govcrawl/errors/{stage}")

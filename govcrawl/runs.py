@@ -1,0 +1,177 @@
+"""Each crawl's own run files under OUTPUT_DIR, written so that no run ever destroys data.
+
+    OUTPUT_DIR/runs/<spider>/<run id>/reports.jsonl, cells.jsonl, errors.jsonl, stats.json
+    OUTPUT_DIR/latest/<spider> → ../runs/<spider>/<run id>   (the latest run whose health held)
+    OUTPUT_DIR/raw/                                           (bytes by sha256, shared by all runs)
+
+A run id is its UTC start time plus a random suffix, so concurrent jobs of one spider never share
+a directory. Feeds are written as `*.jsonl.part` and renamed when the spider closes; `stats.json`
+comes last, after the health monitors (govcrawl/monitors.py) have run, so a run directory
+without it is a run that was killed. `latest/<spider>` moves only to a run whose status is ok: a
+crawl of a dead portal leaves the previous good data where it was.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.utils.serialize import ScrapyJSONEncoder
+
+from govcrawl import __version__
+from govcrawl.exporters import CellLinesExporter, ErrorLinesExporter, ReportLinesExporter
+from govcrawl.items import CrawlError, Report, utc_now
+
+logger = logging.getLogger(__name__)
+
+FEED_EXPORTERS = {"reports": ReportLinesExporter, "cells": CellLinesExporter, "errors": ErrorLinesExporter}
+# Runs of this process whose health failed: `scrapy crawl` exits non-zero for them (commands/crawl.py).
+FAILED_RUNS: list[str] = []
+
+
+def output_dir(settings) -> Path:
+    return Path(settings.get("OUTPUT_DIR") or os.environ.get("GOVCRAWL_OUTPUT_DIR") or "output")
+
+
+def raw_store_dir(settings) -> Path | None:
+    """Where raw bytes are kept: RAW_STORE_DIR when set ("" = nowhere), else OUTPUT_DIR/raw."""
+    configured = settings.get("RAW_STORE_DIR")
+    if configured is None:
+        return output_dir(settings) / "raw"
+    return Path(configured) if configured else None
+
+
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def run_stats(run_dir: Path) -> dict | None:
+    """A finished run's stats.json, None for a run that never finished (killed, or still going)."""
+    try:
+        return json.loads((run_dir / "stats.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+
+
+def previous_good_run(output: Path, spider: str, arguments: dict, before: str) -> dict | None:
+    """The stats of the latest run of `spider` with the same arguments, started before run id
+    `before`, whose status was ok."""
+    for run_dir in sorted((output / "runs" / spider).glob("*"), reverse=True):
+        if run_dir.name >= before:
+            continue
+        stats = run_stats(run_dir)
+        if stats and stats["status"] == "ok" and stats["arguments"] == arguments:
+            return stats
+    return None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".part")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
+class RunFiles:
+    """The extension that writes a run's files; enabled in settings.EXTENSIONS."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.output = output_dir(crawler.settings)
+        self.run_id = new_run_id()
+        self.counts: Counter = Counter()
+        self.reports_by_portal: Counter = Counter()
+        self.files: dict = {}
+        self.exporters: dict = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        # After spider_closed, when the health monitors have run and the stats are final.
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        return extension
+
+    @property
+    def run_dir(self) -> Path:
+        return self.output / "runs" / self.crawler.spider.name / self.run_id
+
+    def spider_opened(self, spider):
+        self.started_at = utc_now()
+        self.arguments = dict(getattr(spider, "arguments", {}))
+        self.run_dir.mkdir(parents=True)
+        stats = self.crawler.stats
+        stats.set_value("govcrawl/run_id", self.run_id)
+        stats.set_value("govcrawl/run_dir", str(self.run_dir))
+        previous = previous_good_run(self.output, spider.name, self.arguments, self.run_id)
+        if previous is not None:  # what the health monitor compares this run with
+            stats.set_value("govcrawl/previous_run", previous["run_id"])
+            stats.set_value("govcrawl/previous_reports_by_portal", previous.get("reports_by_portal", {}))
+        for name, exporter in FEED_EXPORTERS.items():
+            self.files[name] = (self.run_dir / f"{name}.jsonl.part").open("wb")
+            self.exporters[name] = exporter(self.files[name])
+        logger.info("govcrawl run %s: writing %s", self.run_id, self.run_dir)
+
+    def item_scraped(self, item, spider):
+        for exporter in self.exporters.values():
+            exporter.export_item(item)
+        if isinstance(item, Report):
+            self.counts["reports"] += 1
+            self.counts["cells"] += len(item.cells)
+            self.reports_by_portal[item.record["portal"]] += 1
+        elif isinstance(item, CrawlError):
+            self.counts["errors"] += 1
+        stats = self.crawler.stats
+        stats.set_value("govcrawl/run/reports", self.counts["reports"])
+        stats.set_value("govcrawl/run/errors", self.counts["errors"])
+        stats.set_value("govcrawl/run/reports_by_portal", dict(self.reports_by_portal))
+
+    def spider_closed(self, spider, reason):
+        for name, file in self.files.items():
+            file.close()
+            (self.run_dir / f"{name}.jsonl.part").replace(self.run_dir / f"{name}.jsonl")
+
+    def engine_stopped(self):
+        spider = self.crawler.spider
+        stats = self.crawler.stats.get_stats()
+        health = {"failed": list(stats.get("govcrawl/health/failed", [])), "passed": list(stats.get("govcrawl/health/passed", []))}
+        if self.crawler.settings.getbool("SPIDERMON_ENABLED") and "govcrawl/health/passed" not in stats:
+            health["failed"].append("the health monitors did not run (see the log)")
+        finish_reason = stats.get("finish_reason")
+        ok = finish_reason == "finished" and not health["failed"]
+        summary = {
+            "spider": spider.name,
+            "run_id": self.run_id,
+            "status": "ok" if ok else "failed",
+            "finish_reason": finish_reason,
+            "started_at": self.started_at,
+            "finished_at": utc_now(),
+            "arguments": self.arguments,
+            "project_version": __version__,
+            "counts": {key: self.counts[key] for key in ("reports", "cells", "errors")},
+            "reports_by_portal": dict(self.reports_by_portal),
+            "health": health,
+            "stats": json.loads(json.dumps(stats, cls=ScrapyJSONEncoder, default=str)),
+        }
+        _write_atomically(self.run_dir / "stats.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
+        if ok:
+            self._point_latest(spider.name)
+            logger.info("govcrawl run %s ok: %d reports, %d errors → %s", self.run_id, self.counts["reports"], self.counts["errors"], self.run_dir)
+        else:
+            FAILED_RUNS.append(self.run_id)
+            why = "; ".join(health["failed"]) or f"finish reason {finish_reason!r}"
+            logger.error("govcrawl run FAILED: %s %s: %s. %s is kept as it was.", spider.name, self.run_id, why, self.output / "latest" / spider.name)
+
+    def _point_latest(self, spider: str) -> None:
+        latest = self.output / "latest" / spider
+        latest.parent.mkdir(parents=True, exist_ok=True)
+        temporary = latest.with_name(f".{spider}.{self.run_id}")
+        temporary.symlink_to(Path("..") / "runs" / spider / self.run_id)
+        temporary.replace(latest)  # rename over the old link: readers see the old run or the new one
