@@ -259,6 +259,9 @@ def report_page(output, tmp_path_factory):
         requested = []
         page.on("request", lambda request: requested.append(request.url))
         page.goto(html.as_uri())
+        # The faces that draw a unit's name: the report's own embedded font, with the glyphs.
+        fonts = page.evaluate("""async () => (await document.fonts.load('16px "govcrawl CJK"', '天津市人民政府'))
+                                 .map(face => face.status)""")
         shown = page.evaluate("""() => ({
             figures: Object.fromEntries([...document.querySelectorAll('[data-figure]')].map(e => [e.dataset.figure, e.textContent])),
             portals: [...document.querySelectorAll('h3[data-portal]')].map(e => [e.dataset.portal, e.dataset.unitYears, e.textContent]),
@@ -272,17 +275,18 @@ def report_page(output, tmp_path_factory):
             gaps: [...document.querySelectorAll('li[data-missing]')].map(e => [e.dataset.unit, e.dataset.missing]),
         })""")
         browser.close()
-    return shown, problems, requested
+    return shown, problems, requested, fonts
 
 
-def test_the_coverage_report_opens_offline_without_errors(report_page):
-    _shown, problems, requested = report_page
+def test_the_coverage_report_opens_offline_without_errors_and_carries_its_chinese_font(report_page):
+    _shown, problems, requested, fonts = report_page
     assert problems == []
     assert all(url.startswith("file://") for url in requested), requested
+    assert fonts == ["loaded"]
 
 
 def test_the_coverage_report_shows_the_corpus_numbers(report_page, feeds):
-    shown, _problems, _requested = report_page
+    shown, _problems, _requested, _fonts = report_page
     per_run, records, _cells = feeds
     assert shown["figures"]["reports"] == str(len(records))
     assert shown["figures"]["runs"] == str(len(per_run))
@@ -302,7 +306,7 @@ def test_the_coverage_report_shows_the_corpus_numbers(report_page, feeds):
 
 
 def test_the_coverage_report_shows_failing_rates_cross_year_failures_and_gaps(report_page, feeds):
-    shown, _problems, _requested = report_page
+    shown, _problems, _requested, _fonts = report_page
     _per_run, records, _cells = feeds
     balance = Counter()
     for r in records:

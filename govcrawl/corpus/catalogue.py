@@ -181,7 +181,7 @@ class SQLiteCatalogue(Catalogue):
         statuses = list(statuses)
         marks = ", ".join([self.placeholder] * len(statuses))
         return self._select(
-            f"SELECT f.*, r.spider FROM fetches f JOIN runs r ON r.run_id = f.run_id WHERE f.status IN ({marks}) ORDER BY f.at, f.url",
+            f"SELECT f.*, r.spider, r.status AS run_status FROM fetches f JOIN runs r ON r.run_id = f.run_id WHERE f.status IN ({marks}) ORDER BY f.at, f.url",
             *statuses,
         )
 

@@ -1,9 +1,11 @@
 """`govcrawl report OUTPUT_DIR --html FILE`: the coverage report, one self-contained HTML file.
 
 No script, no stylesheet or font from elsewhere: it opens offline. Charts are inline SVG and
-HTML tables, so their Chinese is text drawn by the browser with the reader's own CJK fonts
-(no image of Chinese that would need a font on the machine that made it). Every figure shown
-also sits in a data-* attribute, so a test can read the numbers the page shows.
+HTML tables, so their Chinese is text drawn by the browser. So that it is drawn also where the
+reader has no CJK font, the file carries one: the glyphs it uses, cut from the CJK font of the
+machine that writes it (fontconfig's choice for Chinese, e.g. Debian's fonts-wqy-microhei) with
+fontTools, as an embedded WOFF2. Every figure shown also sits in a data-* attribute, so a test
+can read the numbers the page shows.
 
 - per portal, a unit × year grid: found, missing (a gap in the unit's series), tables as
   images, failing checks;
@@ -15,17 +17,26 @@ also sits in a data-* attribute, so a test can read the numbers the page shows.
 
 from __future__ import annotations
 
+import base64
+import io
+import shutil
+import subprocess
 from collections import Counter, defaultdict
 from html import escape
 from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
 
 from govcrawl.corpus.catalogue import Catalogue
 from govcrawl.corpus.cross_year import cross_year_checks, gaps, series
 from govcrawl.corpus.progress import Progress
 from govcrawl.corpus.records import CorpusReport, current_reports, series_key
 
+EMBEDDED_FONT = "govcrawl CJK"
 STYLE = """
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif;
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei",
+       "govcrawl CJK", sans-serif;
        margin: 2em; color: #222; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 13px; }
 th, td { border: 1px solid #ccc; padding: 2px 6px; text-align: center; }
@@ -38,7 +49,7 @@ svg text { font-size: 11px; fill: #222; }
 STATE_TEXT = {"found": "✓", "missing": "缺", "images": "图", "failing": "✗"}
 STATE_MEANING = {"found": "found", "missing": "missing (a gap in the series)", "images": "tables as images",
                  "failing": "failing checks (number)"}
-BAR_WIDTH, BAR_GAP, CHART_HEIGHT = 28, 10, 160
+BAR_WIDTH, BAR_GAP, CHART_HEIGHT = 56, 10, 160
 
 
 def rule_family(rule: str) -> str:
@@ -60,14 +71,48 @@ def write_report(catalogue: Catalogue, path: Path, progress: Progress | None = N
         lambda: _cross_year_failures(reports, cross),
         lambda: _gaps(reports),
     ]
-    body = [section() for section in progress.track(sections, "report")]
+    body = "\n".join(section() for section in progress.track(sections, "report"))
+    font = embedded_font(body)
+    if font is None:
+        progress.note("report: no CJK font on this machine (fc-match :lang=zh-cn); the reader's fonts draw the Chinese")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         "<!DOCTYPE html>\n<html lang=\"zh-Hans\"><head><meta charset=\"utf-8\">"
         "<title>govcrawl corpus coverage</title>"
-        f"<style>{STYLE}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n",
+        f"<style>{font or ''}{STYLE}</style></head><body>\n{body}\n</body></html>\n",
         encoding="utf-8",
     )
+
+
+def cjk_font_file() -> Path | None:
+    """The font fontconfig chooses for Chinese, if it has Chinese glyphs (fc-match always
+    answers, with a Latin font when there is no CJK one)."""
+    if shutil.which("fc-match") is None:
+        return None
+    found = subprocess.run(["fc-match", "-f", "%{file}", ":lang=zh-cn"], capture_output=True, text=True, timeout=30)
+    path = Path(found.stdout.strip())
+    if found.returncode != 0 or not path.is_file():
+        return None
+    font = TTFont(path, fontNumber=0, lazy=True)
+    return path if ord("中") in font.getBestCmap() else None
+
+
+def embedded_font(text: str) -> str | None:
+    """An @font-face rule carrying the glyphs of `text` from the machine's CJK font, or None."""
+    path = cjk_font_file()
+    if path is None:
+        return None
+    font = TTFont(path, fontNumber=0)
+    options = subset.Options(flavor="woff2")
+    options.drop_tables.append("FFTM")  # FontForge's time stamps: nothing a browser reads
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(set(text))))
+    subsetter.subset(font)
+    data = io.BytesIO()
+    font.flavor = "woff2"
+    font.save(data)
+    encoded = base64.b64encode(data.getvalue()).decode("ascii")
+    return f'@font-face {{ font-family: "{EMBEDDED_FONT}"; src: url(data:font/woff2;base64,{encoded}) format("woff2"); }}\n'
 
 
 def _summary(catalogue: Catalogue, reports: list[CorpusReport], cross: list[dict]) -> str:
@@ -146,7 +191,7 @@ def _runs_chart(catalogue: Catalogue) -> str:
             f"<title>{escape(run['spider'])} {escape(run['started_at'])}: {count} reports</title>"
             f'<rect x="{x}" y="{y}" width="{BAR_WIDTH}" height="{height}" fill="#4a7fb5"></rect>'
             f'<text x="{x + BAR_WIDTH / 2}" y="{y - 4}" text-anchor="middle">{count}</text>'
-            f'<text x="{x + BAR_WIDTH / 2}" y="{CHART_HEIGHT - 6}" text-anchor="middle">{escape(run["spider"][:6])}</text></g>'
+            f'<text x="{x + BAR_WIDTH / 2}" y="{CHART_HEIGHT - 6}" text-anchor="middle">{escape(run["spider"][:9])}</text></g>'
         )
     listing = "".join(
         f"<tr><td>{escape(run['run_id'])}</td><td>{escape(run['spider'])}</td><td>{escape(run['status'] or '')}</td>"

@@ -12,8 +12,9 @@ published under two URLs — a district's page and the municipal portal's copy).
   current version's copy), else a republished report: a new version.
 
 The report's id is the id of the URL it was first seen under (sha1 of the URL, as the record's
-`id`), so it stays when the report moves. A report is gone once a run of a spider that had seen
-it, after it was last seen, got 404 or 410 for one of its URLs; seen again, it is live again.
+`id`), so it stays when the report moves. A report is gone once a healthy run (status ok) of a
+spider that had seen it, after it was last seen, got 404 or 410 for one of its URLs; seen again,
+it is live again.
 """
 
 from __future__ import annotations
@@ -103,7 +104,8 @@ def _gone_since(reports, failures: list[dict], by_url: dict[str, Report]) -> dic
     gone: dict[str, str] = {}
     for failure in failures:
         report = by_url.get(failure["url"])
-        if report is None or failure["spider"] not in report.spiders:
+        # A failed run (a portal in trouble, a crawl killed) is no evidence that a report is gone.
+        if report is None or failure["spider"] not in report.spiders or failure["run_status"] != "ok":
             continue
         last_seen = max(seen_at for _first, seen_at in report.urls.values())
         if failure["at"] and failure["at"] > last_seen and report.report_id not in gone:
