@@ -227,3 +227,13 @@ def test_a_killed_run_is_left_alone_and_a_broken_one_is_reported(corpus, tmp_pat
     assert "ingested 2 runs" in done.stdout and "1 incomplete" in done.stdout
     with sqlite3.connect(copy / CATALOGUE_FILE) as db:
         assert {row[0] for row in db.execute("SELECT run_id FROM runs")} == {first_run.name, later_run.name}
+
+
+def test_a_crawl_with_corpus_ingest_adds_its_run_when_it_ends(tmp_path):
+    from govcrawl import settings
+
+    extensions = settings.EXTENSIONS | {"govcrawl.corpus.extension.CorpusIngest": max(settings.EXTENSIONS.values()) + 10}
+    run_dir = crawl_run(tmp_path, "hedong", scrapy_settings=("-s", "CORPUS_INGEST=True", "-s", f"EXTENSIONS={json.dumps(extensions)}"))
+    with sqlite3.connect(tmp_path / CATALOGUE_FILE) as db:
+        assert db.execute("SELECT run_id, status FROM runs").fetchall() == [(run_dir.name, "ok")]
+        assert db.execute("SELECT count(*) FROM reports").fetchone()[0] == len(_lines(run_dir / "reports.jsonl"))
