@@ -237,3 +237,24 @@ def test_a_crawl_with_corpus_ingest_adds_its_run_when_it_ends(tmp_path):
     with sqlite3.connect(tmp_path / CATALOGUE_FILE) as db:
         assert db.execute("SELECT run_id, status FROM runs").fetchall() == [(run_dir.name, "ok")]
         assert db.execute("SELECT count(*) FROM reports").fetchone()[0] == len(_lines(run_dir / "reports.jsonl"))
+
+
+def test_the_export_carries_versions_moves_removals_and_both_reports_of_a_year(corpus, concluded, tmp_path):
+    import pyarrow.parquet as pq
+
+    output, first_run, later_run, _result = corpus
+    reports, _versions = concluded
+    done = govcrawl("export", str(output), "--to", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    rows = {r["report_id"]: r for r in pq.read_table(tmp_path / "reports.parquet").to_pylist()}
+    assert set(rows) == set(reports)
+    edited, moved, removed = (_by_url(reports, HOST + path) for path in (EDITED, MOVED_TO, REMOVED))
+    assert (rows[edited["id"]]["version"], rows[edited["id"]]["supersedes"]) == (2, edited["supersedes"])
+    assert rows[moved["id"]]["urls"] == f"{HOST + MOVED} {HOST + MOVED_TO}"
+    assert rows[removed["id"]]["gone_since"] == removed["gone_since"] is not None
+    panel = pq.read_table(tmp_path / "panel.parquet").to_pylist()
+    correction = _by_url(reports, HOST + CORRECTION)
+    (row,) = [p for p in panel if (p["unit"], p["year"]) == (correction["unit"]["name"], correction["year"])]
+    assert row["reports"] == 2 and row["report_id"] == correction["id"]  # the one seen last
+    (edited_row,) = [p for p in panel if p["report_id"] == edited["id"]]
+    assert edited_row["active_disclosure.admin_licensing.decisions"] == edited["tables"]["active_disclosure"]["admin_licensing"]["decisions"]

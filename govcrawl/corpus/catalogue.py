@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 CATALOGUE_FILE = "corpus.sqlite"
@@ -90,8 +90,10 @@ class Catalogue(ABC):
         """Fetches that ended with one of these HTTP statuses."""
 
     @abstractmethod
-    def replace_conclusions(self, tables: dict[str, list[dict]]) -> None:
-        """Replace reports, versions, report_urls and report_shas in one transaction."""
+    def replace_conclusions(self, conclude: Callable[[Catalogue], dict[str, list[dict]]]) -> None:
+        """Replace reports, versions, report_urls and report_shas with what `conclude` makes of
+        the observations, reading and writing in one transaction: two crawls ingesting at once
+        cannot leave the conclusions of only one of them."""
 
     @abstractmethod
     def rows(self, table: str, order_by: str) -> list[dict]:
@@ -185,8 +187,9 @@ class SQLiteCatalogue(Catalogue):
             *statuses,
         )
 
-    def replace_conclusions(self, tables):
+    def replace_conclusions(self, conclude):
         with self._transaction():
+            tables = conclude(self)
             for table in DERIVED_TABLES:
                 self.connection.execute(f"DELETE FROM {table}")
                 self._insert(table, tables[table])

@@ -61,7 +61,7 @@ def ingest_output(output_dir: Path, catalogue: Catalogue | None = None, progress
         for run_dir in (progress or Progress.quiet()).track(run_dirs, "ingest"):
             _ingest_one(catalogue, run_dir, known, result)
         if result.ingested:
-            catalogue.replace_conclusions(conclude(catalogue))
+            catalogue.replace_conclusions(conclude)
         return result
     finally:
         if own:
@@ -79,7 +79,7 @@ def ingest_run(output_dir: Path, run_dir: Path) -> IngestResult:
         if result.errors:
             raise RunDirError(result.errors[0])
         if result.ingested:
-            catalogue.replace_conclusions(conclude(catalogue))
+            catalogue.replace_conclusions(conclude)
         return result
 
 
