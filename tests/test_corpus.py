@@ -77,15 +77,26 @@ def later_state(sites: Path, first_licensing: int) -> None:
     _link_after(civil_list, CORRECTED.split(CIVIL + "/")[1], CORRECTION.split(CIVIL + "/")[1], title + "（更正）")
 
 
+def with_extension(name: str, setting: str) -> tuple[str, ...]:
+    """-s options that enable one of the corpus's extensions after the project's own."""
+    from govcrawl import settings
+
+    extensions = settings.EXTENSIONS | {name: max(settings.EXTENSIONS.values()) + 10}
+    return "-s", f"{setting}=True", "-s", f"EXTENSIONS={json.dumps(extensions)}"
+
+
+FETCH_LOG = with_extension("govcrawl.corpus.fetches.FetchLog", "CORPUS_FETCH_LOG")
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     output = tmp_path_factory.mktemp("corpus")
     sites = tmp_path_factory.mktemp("replica") / "sites"
     shutil.copytree(DEFAULT_SITES, sites)
-    first_run = crawl_run(output, "hedong", sites=sites)
+    first_run = crawl_run(output, "hedong", sites=sites, scrapy_settings=FETCH_LOG)
     first = {r["url"]: r for r in _lines(first_run / "reports.jsonl")}
     later_state(sites, first[HOST + EDITED]["tables"]["active_disclosure"]["admin_licensing"]["decisions"])
-    later_run = crawl_run(output, "hedong", sites=sites)
+    later_run = crawl_run(output, "hedong", sites=sites, scrapy_settings=FETCH_LOG)
     result = ingest_output(output)
     return output, first_run, later_run, result
 
@@ -161,7 +172,9 @@ def test_a_removed_report_is_gone_since_its_404(corpus, concluded):
     record = _by_url(reports, HOST + REMOVED)
     (not_found,) = [e for e in _lines(later_run / "errors.jsonl") if e["url"] == HOST + REMOVED]
     assert not_found["error"] == "HTTP 404"
-    assert record["gone_since"] == not_found["at"]
+    (response,) = [f for f in _lines(later_run / "fetches.jsonl") if f["url"] == HOST + REMOVED]
+    assert response["status"] == 404
+    assert record["gone_since"] == response["at"]
     seen = next(r for r in _lines(first_run / "reports.jsonl") if r["url"] == HOST + REMOVED)
     assert record["last_seen"] == seen["fetched_at"]
     assert [r for r in reports.values() if r["gone_since"]] == [record]
@@ -230,10 +243,8 @@ def test_a_killed_run_is_left_alone_and_a_broken_one_is_reported(corpus, tmp_pat
 
 
 def test_a_crawl_with_corpus_ingest_adds_its_run_when_it_ends(tmp_path):
-    from govcrawl import settings
-
-    extensions = settings.EXTENSIONS | {"govcrawl.corpus.extension.CorpusIngest": max(settings.EXTENSIONS.values()) + 10}
-    run_dir = crawl_run(tmp_path, "hedong", scrapy_settings=("-s", "CORPUS_INGEST=True", "-s", f"EXTENSIONS={json.dumps(extensions)}"))
+    ingest = with_extension("govcrawl.corpus.extension.CorpusIngest", "CORPUS_INGEST")
+    run_dir = crawl_run(tmp_path, "hedong", scrapy_settings=ingest)
     with sqlite3.connect(tmp_path / CATALOGUE_FILE) as db:
         assert db.execute("SELECT run_id, status FROM runs").fetchall() == [(run_dir.name, "ok")]
         assert db.execute("SELECT count(*) FROM reports").fetchone()[0] == len(_lines(run_dir / "reports.jsonl"))
@@ -258,3 +269,20 @@ def test_the_export_carries_versions_moves_removals_and_both_reports_of_a_year(c
     assert row["reports"] == 2 and row["report_id"] == correction["id"]  # the one seen last
     (edited_row,) = [p for p in panel if p["report_id"] == edited["id"]]
     assert edited_row["active_disclosure.admin_licensing.decisions"] == edited["tables"]["active_disclosure"]["admin_licensing"]["decisions"]
+
+
+def test_the_fetch_log_has_every_response_and_the_catalogue_keeps_it(corpus):
+    output, first_run, later_run, _result = corpus
+    for run in (first_run, later_run):
+        log = _lines(run / "fetches.jsonl")
+        records = _lines(run / "reports.jsonl")
+        by_url = {line["url"]: line for line in log}
+        for record in records:
+            assert (by_url[record["url"]]["status"], by_url[record["url"]]["sha256"]) == (200, record["sha256"])
+        assert {e["url"] for e in _lines(run / "errors.jsonl")} <= set(by_url)
+        assert expectations("hedong")["lists"][0] in by_url  # list pages too
+        with sqlite3.connect(output / CATALOGUE_FILE) as db:
+            kept = db.execute("SELECT url, kind, status, sha256 FROM fetches WHERE run_id = ?", (run.name,)).fetchall()
+        report_urls = {r["url"] for r in records}
+        assert sorted(kept) == sorted(
+            (line["url"], "report" if line["url"] in report_urls else "page", line["status"], line["sha256"]) for line in log)

@@ -20,6 +20,7 @@ from pathlib import Path
 import jsonlines
 
 from govcrawl.corpus.catalogue import Catalogue, open_catalogue
+from govcrawl.corpus.fetches import FETCHES_FILE
 from govcrawl.corpus.identity import conclude
 from govcrawl.corpus.progress import Progress
 from govcrawl.items import utc_now
@@ -135,21 +136,40 @@ def read_run(run_dir: Path) -> RunData:
         "stats": stats.get("stats"),
         "ingested_at": utc_now(),
     }
-    fetches, sightings, kept = [], [], {}
+    sightings, kept = [], {}
     for record in records:
         if not record.get("url") or not record.get("sha256"):
             raise RunDirError(f"a record without url or sha256 in reports.jsonl: {record.get('id')}")
-        fetches.append(_fetch(run_id, record["url"], "report", 200, record["sha256"], record.get("fetched_at")))
-        for attachment in record.get("attachments") or []:
-            fetches.append(_fetch(run_id, attachment["url"], "attachment", 200 if attachment.get("sha256") else None,
-                                  attachment.get("sha256"), record.get("fetched_at"), attachment.get("error")))
         sightings.append(sighting(run_id, record))
         kept.setdefault(record["sha256"], (record["sha256"], record, cells_by_report.get(record["id"], [])))
+    fetches = _fetches(run_dir, run_id, records, errors)
+    return RunData(row, fetches, sightings, extractors[0] if extractors else None, list(kept.values()))
+
+
+def _fetches(run_dir: Path, run_id: str, records: list[dict], errors: list[dict]) -> list[dict]:
+    """The run's fetches: from its fetch log (fetches.jsonl, every response) when it has one,
+    else what its records and error entries say (report pages, attachments, failed requests).
+    Requests that got no response are only in the error entries."""
+    kinds = {a["url"]: "attachment" for r in records for a in r.get("attachments") or []} | {r["url"]: "report" for r in records}
+    fetches = []
+    log = run_dir / FETCHES_FILE
+    if log.exists():
+        for line in _read_lines(log):
+            fetches.append(_fetch(run_id, line["url"], kinds.get(line["url"], "page"), line["status"], line["sha256"], line["at"],
+                                  etag=line.get("etag"), last_modified=line.get("last_modified")))
+    else:
+        for record in records:
+            fetches.append(_fetch(run_id, record["url"], "report", 200, record["sha256"], record.get("fetched_at")))
+            for attachment in record.get("attachments") or []:
+                fetches.append(_fetch(run_id, attachment["url"], "attachment", 200 if attachment.get("sha256") else None,
+                                      attachment.get("sha256"), record.get("fetched_at"), attachment.get("error")))
     for error in errors:
         status = HTTP_STATUS.match(error.get("error") or "")
+        if status and log.exists():
+            continue  # its response is in the log
         fetches.append(_fetch(run_id, error["url"], error.get("stage") or "unknown", int(status.group(1)) if status else None,
                               None, error.get("at"), error.get("error")))
-    return RunData(row, fetches, sightings, extractors[0] if extractors else None, list(kept.values()))
+    return fetches
 
 
 def sighting(run_id: str, record: dict) -> dict:
@@ -180,9 +200,9 @@ def content_digest(record: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _fetch(run_id, url, kind, status, sha256, at, error=None) -> dict:
+def _fetch(run_id, url, kind, status, sha256, at, error=None, *, etag=None, last_modified=None) -> dict:
     return {"run_id": run_id, "url": url, "kind": kind, "status": status, "sha256": sha256,
-            "etag": None, "last_modified": None, "at": at, "error": error}
+            "etag": etag, "last_modified": last_modified, "at": at, "error": error}
 
 
 def _read_json(path: Path) -> dict:
