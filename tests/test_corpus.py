@@ -85,7 +85,7 @@ def with_extension(name: str, setting: str) -> tuple[str, ...]:
     return "-s", f"{setting}=True", "-s", f"EXTENSIONS={json.dumps(extensions)}"
 
 
-FETCH_LOG = with_extension("govcrawl.corpus.fetches.FetchLog", "CORPUS_FETCH_LOG")
+FETCH_LOG = with_extension("govcrawl.corpus.extensions.FetchLog", "CORPUS_FETCH_LOG")
 
 
 @pytest.fixture(scope="module")
@@ -243,7 +243,7 @@ def test_a_killed_run_is_left_alone_and_a_broken_one_is_reported(corpus, tmp_pat
 
 
 def test_a_crawl_with_corpus_ingest_adds_its_run_when_it_ends(tmp_path):
-    ingest = with_extension("govcrawl.corpus.extension.CorpusIngest", "CORPUS_INGEST")
+    ingest = with_extension("govcrawl.corpus.extensions.CorpusIngest", "CORPUS_INGEST")
     run_dir = crawl_run(tmp_path, "hedong", scrapy_settings=ingest)
     with sqlite3.connect(tmp_path / CATALOGUE_FILE) as db:
         assert db.execute("SELECT run_id, status FROM runs").fetchall() == [(run_dir.name, "ok")]

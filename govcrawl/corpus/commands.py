@@ -55,7 +55,7 @@ def _open(args, progress: Progress) -> tuple[Catalogue, IngestResult]:
     for error in result.errors:
         print(f"govcrawl: run not ingested: {error}", file=sys.stderr)
     for run_dir in result.incomplete:
-        progress.note(f"incomplete run left alone (no stats.json): {run_dir}")
+        progress.note(f"run not finished (killed, or still running; no stats.json), left alone: {run_dir}")
     return catalogue, result
 
 

@@ -20,12 +20,13 @@ from pathlib import Path
 import jsonlines
 
 from govcrawl.corpus.catalogue import Catalogue, open_catalogue
-from govcrawl.corpus.fetches import FETCHES_FILE
 from govcrawl.corpus.identity import conclude
 from govcrawl.corpus.progress import Progress
 from govcrawl.items import utc_now
 
 STATS_FILE = "stats.json"
+# Every response of a run, when the crawl logged them (govcrawl/corpus/extensions.py FetchLog).
+FETCHES_FILE = "fetches.jsonl"
 HTTP_STATUS = re.compile(r"^HTTP (\d{3})\b")
 
 
