@@ -112,6 +112,14 @@ class Catalogue(ABC):
         """(sha256, record, cells) of one derivation, by sha256."""
 
     @abstractmethod
+    def last_sha(self, url: str) -> str | None:
+        """The bytes the latest run that saw a report at `url` got there."""
+
+    @abstractmethod
+    def record(self, derivation: str, sha256: str) -> tuple[dict, list[dict]] | None:
+        """(record, cells) of these bytes in this derivation."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
     def __enter__(self):
@@ -213,6 +221,18 @@ class SQLiteCatalogue(Catalogue):
         )
         for sha, record, cells in cursor:
             yield sha, json.loads(record), json.loads(cells)
+
+    def last_sha(self, url):
+        found = self._select(
+            f"SELECT s.sha256 FROM sightings s JOIN runs r ON r.run_id = s.run_id WHERE s.url = {self.placeholder} "
+            "ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1", url)
+        return found[0]["sha256"] if found else None
+
+    def record(self, derivation, sha256):
+        found = self.connection.execute(
+            f"SELECT record, cells FROM records WHERE derivation = {self.placeholder} AND sha256 = {self.placeholder}",
+            (derivation, sha256)).fetchone()
+        return (json.loads(found[0]), json.loads(found[1])) if found else None
 
     def close(self):
         self.connection.close()
