@@ -110,6 +110,20 @@ def test_reparse_reports_a_missing_raw_file_and_reads_the_rest(output, feeds, tm
 # --- exports -------------------------------------------------------------------------------
 
 
+def test_export_takes_the_newest_derivation_or_the_one_named(output, feeds, tmp_path):
+    _per_run, records, _cells = feeds
+    govcrawl("reparse", str(output))
+    (reparsed,) = [p.name for p in (output / "derivations").iterdir()]
+    crawled = records[0]["extractor"]
+    for name, expected in ((None, reparsed), (crawled, crawled), (reparsed, reparsed)):
+        to = tmp_path / (name or "newest")
+        govcrawl("export", str(output), "--to", str(to), *(("--derivation", name) if name else ()))
+        assert {r["extractor"] for r in pq.read_table(to / "reports.parquet").to_pylist()} == {expected}
+    done = subprocess.run([sys.executable, "-m", "govcrawl.cli", "export", str(output), "--to", str(tmp_path / "x"),
+                           "--derivation", "9.9.9"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode != 0 and "9.9.9" in done.stderr and reparsed in done.stderr
+
+
 def test_the_export_is_a_valid_data_package_describing_every_table_file(exported):
     report = validate(exported / "datapackage.json")
     assert report.valid, report.flatten(["resourcePath", "rowNumber", "fieldName", "message"])[:10]
