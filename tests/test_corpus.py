@@ -58,10 +58,9 @@ def later_state(sites: Path, first_licensing: int) -> None:
 
     moved_to = _site(sites, MOVED_TO)
     moved_to.parent.mkdir()
-    _site(sites, MOVED).rename(moved_to)
-    index_1 = _site(sites, f"{GOV}/index_1.html")
-    index_1.write_text(index_1.read_text(encoding="utf-8").replace(MOVED.split(GOV + "/")[1], MOVED_TO.split(GOV + "/")[1]),
-                       encoding="utf-8")
+    _site(sites, MOVED).rename(moved_to)  # the list keeps the old link too, now dead (404)
+    _link_after(_site(sites, f"{GOV}/index_1.html"), MOVED.split(GOV + "/")[1], MOVED_TO.split(GOV + "/")[1],
+                "天津市河东区人民政府2023年政府信息公开工作年度报告")
 
     _site(sites, REMOVED).unlink()  # the list keeps its link: a dead link, 404
 
@@ -158,12 +157,14 @@ def test_a_report_edited_in_place_gets_a_second_version_and_keeps_the_first(corp
 
 
 def test_a_moved_report_is_one_report_under_both_urls(corpus, concluded):
-    _output, first_run, _later, _result = corpus
+    _output, _first, later_run, _result = corpus
     reports, _versions = concluded
     record = _by_url(reports, HOST + MOVED_TO)
     assert record["id"] == hashlib.sha1((HOST + MOVED).encode()).hexdigest()
     assert record["urls"] == [HOST + MOVED, HOST + MOVED_TO] and record["url"] == HOST + MOVED_TO
     assert record["version"] == 1 and record["gone_since"] is None
+    (dead,) = [f for f in _lines(later_run / "fetches.jsonl") if f["url"] == HOST + MOVED]
+    assert dead["status"] == 404  # the old link is dead, yet the report is live under its new URL
 
 
 def test_a_removed_report_is_gone_since_its_404(corpus, concluded):
@@ -286,3 +287,31 @@ def test_the_fetch_log_has_every_response_and_the_catalogue_keeps_it(corpus):
         report_urls = {r["url"] for r in records}
         assert sorted(kept) == sorted(
             (line["url"], "report" if line["url"] in report_urls else "page", line["status"], line["sha256"]) for line in log)
+
+
+def test_a_dead_old_url_of_a_report_found_elsewhere_in_the_same_run_is_not_gone(tmp_path):
+    """Within one run, the 404 of the old URL may come after the report was found at its new one."""
+    from govcrawl.corpus.identity import conclude
+
+    def run(run_id, started):
+        return {"run_id": run_id, "spider": "hedong", "status": "ok", "started_at": started, "finished_at": started}
+
+    def seen(run_id, url, at):
+        return {"run_id": run_id, "url": url, "sha256": "a" * 64, "portal": "hedong", "unit_name": "天津市河东区人民政府",
+                "region_code": "120102", "level": "district", "year": 2023, "title": "t", "content": "c", "fetched_at": at}
+
+    def not_found(run_id, url, at):
+        return {"run_id": run_id, "url": url, "kind": "report", "status": 404, "sha256": None, "at": at}
+
+    with open_catalogue(tmp_path) as catalogue:
+        catalogue.add_run(run("r1", "2026-01-01T00:00:00+00:00"), [], [seen("r1", "https://x/old", "2026-01-01T00:00:01+00:00")], None, [])
+        catalogue.add_run(run("r2", "2026-02-01T00:00:00+00:00"), [not_found("r2", "https://x/old", "2026-02-01T00:00:09+00:00")],
+                          [seen("r2", "https://x/new", "2026-02-01T00:00:01+00:00")], None, [])
+        catalogue.replace_conclusions(conclude)
+        (moved,) = catalogue.rows("reports", "report_id")
+        assert moved["gone_since"] is None and moved["url"] == "https://x/new"
+        catalogue.add_run(run("r3", "2026-03-01T00:00:00+00:00"), [not_found("r3", "https://x/new", "2026-03-01T00:00:02+00:00")], [],
+                          None, [])
+        catalogue.replace_conclusions(conclude)
+        (gone,) = catalogue.rows("reports", "report_id")
+        assert gone["gone_since"] == "2026-03-01T00:00:02+00:00"

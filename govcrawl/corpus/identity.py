@@ -13,8 +13,8 @@ published under two URLs — a district's page and the municipal portal's copy).
 
 The report's id is the id of the URL it was first seen under (sha1 of the URL, as the record's
 `id`), so it stays when the report moves. A report is gone once a healthy run (status ok) of a
-spider that had seen it, after it was last seen, got 404 or 410 for one of its URLs; seen again,
-it is live again.
+spider that had seen it, after it was last seen, got 404 or 410 for one of its URLs and did not
+find it under another; seen again, it is live again.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class Report:
     urls: dict[str, list[str]] = field(default_factory=dict)  # url → [first_seen, last_seen]
     url_sha: dict[str, str] = field(default_factory=dict)  # url → the bytes it served last
     spiders: set[str] = field(default_factory=set)
+    runs: set[str] = field(default_factory=set)  # the runs that saw it
     last: dict | None = None  # the latest sighting
 
     @property
@@ -84,6 +85,7 @@ def conclude(catalogue: Catalogue) -> dict[str, list[dict]]:
         report.urls.setdefault(url, [at, at])[1] = at
         report.url_sha[url] = sha
         report.spiders.add(spider_of[seen["run_id"]])
+        report.runs.add(seen["run_id"])
         report.last = seen
         by_url[url], by_sha[sha] = report, report
         if key:
@@ -107,6 +109,8 @@ def _gone_since(reports, failures: list[dict], by_url: dict[str, Report]) -> dic
         # A failed run (a portal in trouble, a crawl killed) is no evidence that a report is gone.
         if report is None or failure["spider"] not in report.spiders or failure["run_status"] != "ok":
             continue
+        if failure["run_id"] in report.runs:
+            continue  # a dead old URL of a report the same run found elsewhere (moved)
         last_seen = max(seen_at for _first, seen_at in report.urls.values())
         if failure["at"] and failure["at"] > last_seen and report.report_id not in gone:
             gone[report.report_id] = failure["at"]
