@@ -9,10 +9,10 @@ OUTPUT ?= output
 
 # Debian packages needed at run time: LibreOffice converts legacy Word (.doc/.wps); Chromium
 # reads the few list pages that only a browser can (scrapy-playwright; `playwright install`
-# cannot work here).
+# cannot work here). For the tests: curl (the README's crontab line for scrapyd, run as written).
 # Installed when their command is missing (as root, or through sudo).
-SYSTEM_COMMANDS := soffice chromium
-SYSTEM_PACKAGES := libreoffice-writer-nogui chromium
+SYSTEM_COMMANDS := soffice chromium curl
+SYSTEM_PACKAGES := libreoffice-writer-nogui chromium curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install system-packages demo test bench clean

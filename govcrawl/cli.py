@@ -9,6 +9,7 @@
     govcrawl reparse OUTPUT_DIR       stored bytes → records of the current engine (no network)
     govcrawl export OUTPUT_DIR --to DIR   Parquet, CSV, DuckDB and datapackage.json
     govcrawl report OUTPUT_DIR --html FILE   the coverage report
+    govcrawl doctor URL               what the spiders make of a list page or column, and why
 """
 
 from __future__ import annotations
@@ -158,6 +159,14 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_doctor(args) -> int:
+    from govcrawl.doctor import as_json, diagnose, format_diagnosis
+
+    diagnosis = diagnose(args.url, portal=args.portal, replica=args.replica, max_lists=args.max_lists)
+    print(as_json(diagnosis) if args.json else format_diagnosis(diagnosis))
+    return diagnosis.exit_status
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govcrawl", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -190,6 +199,15 @@ def build_parser() -> argparse.ArgumentParser:
     summary.set_defaults(run=cmd_summary)
 
     add_corpus_commands(commands)
+    doctor = commands.add_parser(
+        "doctor", help="crawl from a list page or column and say what the rules and the engine make of it",
+        description="Exit status: 0 a report was found, 1 none was, 2 the page is not a list.")
+    doctor.add_argument("url", nargs="?", help="a list page or column (default: the portal's start URLs)")
+    doctor.add_argument("--portal", help="the portal (spider) whose definition reads it (default: the one covering the URL's host)")
+    doctor.add_argument("--replica", metavar="URL", help="fetch through the offline replica at URL (e.g. http://127.0.0.1:8765)")
+    doctor.add_argument("--max-lists", type=int, default=100, help="list pages to read at most (default 100)")
+    doctor.add_argument("--json", action="store_true", help="the diagnosis as JSON")
+    doctor.set_defaults(run=cmd_doctor)
     return parser
 
 

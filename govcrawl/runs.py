@@ -7,7 +7,9 @@
 A run id is its UTC start time plus a random suffix, so concurrent jobs of one spider never share
 a directory. Feeds are written as `*.jsonl.part` and renamed when the spider closes; `stats.json`
 comes last, after the health monitors (govcrawl/monitors.py) have run, so a run directory
-without it is a run that was killed. `latest/<spider>` moves only to a run whose status is ok: a
+without it is a run that was killed. With JOBDIR, a run that did not finish keeps its .part
+feeds (and writes `interrupted.json` instead of stats.json when it could close), and the next
+crawl with the same JOBDIR continues it (govcrawl/resume.py). `latest/<spider>` moves only to a run whose status is ok: a
 crawl of a dead portal leaves the previous good data where it was.
 """
 
@@ -22,15 +24,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from scrapy import signals
+from scrapy.utils.job import job_dir
 from scrapy.utils.serialize import ScrapyJSONEncoder
 
 from govcrawl import __version__
 from govcrawl.exporters import CellLinesExporter, ErrorLinesExporter, ReportLinesExporter
 from govcrawl.items import CrawlError, Report, utc_now
+from govcrawl import resume
 
 logger = logging.getLogger(__name__)
 
-FEED_EXPORTERS = {"reports": ReportLinesExporter, "cells": CellLinesExporter, "errors": ErrorLinesExporter}
+# Cells before their record: a record's line is the mark that its report is done (resume.py).
+FEED_EXPORTERS = {"cells": CellLinesExporter, "reports": ReportLinesExporter, "errors": ErrorLinesExporter}
 # Runs of this process whose health failed: `scrapy crawl` exits non-zero for them (commands/crawl.py).
 FAILED_RUNS: list[str] = []
 
@@ -83,11 +88,13 @@ class RunFiles:
     def __init__(self, crawler):
         self.crawler = crawler
         self.output = output_dir(crawler.settings)
+        jobdir = job_dir(crawler.settings)
+        self.jobdir = Path(jobdir) if jobdir else None
         self.run_id = new_run_id()
-        self.counts: Counter = Counter()
-        self.reports_by_portal: Counter = Counter()
+        self.progress = resume.Progress()  # what this run had done before it was resumed, if it was
         self.files: dict = {}
         self.exporters: dict = {}
+        self.finished = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -106,7 +113,19 @@ class RunFiles:
     def spider_opened(self, spider):
         self.started_at = utc_now()
         self.arguments = dict(getattr(spider, "arguments", {}))
-        self.run_dir.mkdir(parents=True)
+        resumed = self.jobdir and resume.unfinished_run(self.jobdir, self.output, spider.name)
+        if resumed:
+            self.run_id = resumed
+            self.started_at = resume.started_at(self.jobdir)
+            self.progress = resume.repair(self.run_dir)
+            spider.done_urls = self.progress.done_urls
+            spider.resumed_records = self.progress.records
+            logger.info("govcrawl run %s resumed: %d reports already recorded", self.run_id, self.progress.counts["reports"])
+        else:
+            self.run_dir.mkdir(parents=True)
+            if self.jobdir:
+                resume.remember_run(self.jobdir, spider.name, self.run_id, self.started_at)
+        self.counts, self.reports_by_portal = self.progress.counts, self.progress.reports_by_portal
         stats = self.crawler.stats
         stats.set_value("govcrawl/run_id", self.run_id)
         stats.set_value("govcrawl/run_dir", str(self.run_dir))
@@ -115,11 +134,16 @@ class RunFiles:
             stats.set_value("govcrawl/previous_run", previous["run_id"])
             stats.set_value("govcrawl/previous_reports_by_portal", previous.get("reports_by_portal", {}))
         for name, exporter in FEED_EXPORTERS.items():
-            self.files[name] = (self.run_dir / f"{name}.jsonl.part").open("wb")
+            self.files[name] = (self.run_dir / f"{name}.jsonl.part").open("ab")
             self.exporters[name] = exporter(self.files[name])
         logger.info("govcrawl run %s: writing %s", self.run_id, self.run_dir)
 
     def item_scraped(self, item, spider):
+        if isinstance(item, CrawlError):
+            key = (item.url, item.stage)
+            if key in self.progress.error_keys:  # already an entry before the run was resumed
+                return
+            self.progress.error_keys.add(key)
         for exporter in self.exporters.values():
             exporter.export_item(item)
         if isinstance(item, Report):
@@ -134,9 +158,30 @@ class RunFiles:
         stats.set_value("govcrawl/run/reports_by_portal", dict(self.reports_by_portal))
 
     def spider_closed(self, spider, reason):
-        for name, file in self.files.items():
+        for file in self.files.values():
             file.close()
+        self.finished = reason == "finished"
+        if self.jobdir and not self.finished:
+            return  # left to be resumed: the feeds keep their .part names
+        met_again = self.crawler.stats.get_value("govcrawl/report_urls_met_again")
+        if met_again:
+            self._write_report_urls(met_again)
+        for name in self.files:
             (self.run_dir / f"{name}.jsonl.part").replace(self.run_dir / f"{name}.jsonl")
+
+    def _write_report_urls(self, urls: dict[str, list[str]]) -> None:
+        """A record met again under other URLs (pipelines/one_record.py) lists them all in
+        `urls`; known only at the end, so the feed is rewritten once, still under its .part name."""
+        feed = self.run_dir / "reports.jsonl.part"
+        rewritten = feed.with_name("reports.jsonl.urls")
+        with feed.open("rb") as source, rewritten.open("wb") as target:
+            for line in source:
+                record = json.loads(line)
+                if record["url"] in urls:
+                    record["urls"] = urls[record["url"]]
+                    line = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+                target.write(line)
+        rewritten.replace(feed)
 
     def engine_stopped(self):
         spider = self.crawler.spider
@@ -160,6 +205,12 @@ class RunFiles:
             "health": health,
             "stats": json.loads(json.dumps(stats, cls=ScrapyJSONEncoder, default=str)),
         }
+        if self.jobdir and not self.finished:
+            summary["status"] = "interrupted"
+            _write_atomically(self.run_dir / "interrupted.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
+            FAILED_RUNS.append(self.run_id)
+            logger.error("govcrawl run %s interrupted (%s): run the same command with JOBDIR=%s to resume it", self.run_id, finish_reason, self.jobdir)
+            return
         _write_atomically(self.run_dir / "stats.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
         if ok:
             self._point_latest(spider.name)

@@ -56,6 +56,7 @@ ITEM_PIPELINES = {
     "govcrawl.pipelines.raw.RawStorePipeline": 100,
     "govcrawl.pipelines.attachments.AttachmentsPipeline": 200,
     "govcrawl.pipelines.extract.ExtractPipeline": 300,
+    "govcrawl.pipelines.one_record.OneRecordPerReport": 400,
     # Every record against the shipped JSON Schema (crawl health, below).
     "spidermon.contrib.scrapy.pipelines.ItemValidationPipeline": 800,
 }
@@ -85,6 +86,10 @@ EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,
     "govcrawl.runs.RunFiles": 510,
 }
+# JOBDIR resumes a crawl by replaying it (govcrawl/resume.py): requests and their fingerprints
+# stay in memory, so a killed crawl never leaves requests marked seen that were never answered.
+SCHEDULER = "govcrawl.resume.RequestsInMemory"
+DUPEFILTER_CLASS = "govcrawl.resume.SeenInMemory"
 # `scrapy crawl` exits non-zero when a run fails its health checks.
 COMMANDS_MODULE = "govcrawl.commands"
 

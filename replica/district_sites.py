@@ -4,7 +4,7 @@ Real (from the brief and portals.md): spider names, hosts, schemes, region codes
 every unit page path and report-column folder that a known report URL implies, those reports'
 dates and ids, seed 002's page (红桥区 2020), 红桥区's 网站标识码/ICP/公网安备, the chrome.
 Invented: every other unit, folder, year, id, the 指南/制度/法定主动公开内容 folders, the other
-districts' footer numbers. 滨海新区 runs another system and is described in binhai.py.
+districts' footer numbers, and which column is a 动静结合 list (河西区's 越秀路街道: trs_lists.py). 滨海新区 runs another system and is described in binhai.py.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class UnitRow:
     bare: bool = False                   # its articles start directly with the title (no top bar)
     year_folders: bool = False           # the column lists {year}n/ folders (蓟州区)
     report_link: str = "政府信息公开年报"  # the unit page's link text to the column
+    list_api: int | None = None          # the column's TRS channel id when its list is 动静结合 (trs_lists.py)
 
     @property
     def level(self) -> str:
@@ -106,6 +107,8 @@ DISTRICTS = (
         "hexi", "河西区", "www.tjhx.gov.cn", "http", "120103", "/zwgk/zfxxgk/",
         unit("天津市河西区人民政府", "区政府", "/zwgk/zfxxgk/qzf/", "zfxxgknb", "区政府办", "河西区", (2020, 2021)),
         unit("天津市河西区教育局", "区级机关", "/zwgk/zfxxgk/qjjg/qjyj/", "zfxxgknb12", "区教育局", "区教育局", (2022,)),
+        unit("天津市河西区人民政府越秀路街道办事处", "街道", "/zwgk/zfxxgk/jd/yxljd/", "zfxxgknb31", "越秀路街道",
+             "越秀路街道", (2019, 2020, 2021, 2022, 2023, 2024), per_page=2, interpretation=2022, list_api=4713),
         gk="hxqrmzf",
     ),
     district(

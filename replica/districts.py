@@ -4,7 +4,7 @@ Each district: a 政府信息公开 hub listing its units by full name in groups
 街道 / 镇); each unit page links to its 政府信息公开指南, 政府信息公开制度, 法定主动公开内容 (with a few
 articles; off limits) and its annual-report column, whose folder cannot be predicted. The column
 lists the unit's reports (and sometimes a 解读), paginated in some districts, or in {year}n/
-folders (蓟州区). Seed 002 is rebuilt as its real page. Every district spider's expectations are
+folders (蓟州区), or as a 动静结合 list whose later pages only the list API gives (河西区 越秀路街道). Seed 002 is rebuilt as its real page. Every district spider's expectations are
 recorded under its name, with its pre-2019 column on gk.tj.gov.cn where there is one.
 """
 
@@ -18,7 +18,7 @@ from functools import partial
 from html import escape
 from pathlib import Path
 
-from replica import pages
+from replica import pages, trs_lists
 from replica import tables as t
 from replica.district_sites import DISTRICTS, GROUPS, SCALES, District, UnitRow
 from replica.model import (
@@ -28,6 +28,7 @@ from replica.model import (
 from replica.pages import ListEntry
 from replica.prose import heading
 from replica.tianjin import GK_COLUMN, SEED, WWW
+from replica.trs_lists import dynamic_list
 
 SOURCE = Path(__file__).resolve().parent / "source"
 # A unit's other sub-columns, all off limits: (folder kind, link text, article titles).
@@ -50,6 +51,11 @@ def friends(site: District) -> tuple[tuple[str, str], ...]:
     index = DISTRICTS.index(site)
     neighbours = [DISTRICTS[(index + n) % len(DISTRICTS)] for n in (1, 2)]
     return ((f"{WWW}/", "天津市人民政府"), *((f"{d.base}/", d.government) for d in neighbours))
+
+
+def search_id(site: District) -> int:
+    """The id of the district's document search channel, which its 动静结合 lists are read from."""
+    return 200000 + int(site.code[-3:])
 
 
 def side_folder(row: UnitRow, kind: str) -> str:
@@ -201,6 +207,12 @@ def report_column(replica: Replica, site: District, row: UnitRow, unit: Unit, un
         replica.write_list(column_url, pages.district_column(site, row.report_link, crumbs, content, friends(site)))
     for target, items in folders.items():
         items.sort(key=lambda item: item.published, reverse=True)
+        if row.list_api:
+            first, script = dynamic_list(replica, target, search_id(site), row.list_api, entries_of(items, target),
+                                         row.per_page, answer="json", absolute=True)
+            content = pages.list_items(first, "xxgk-list") + "\n" + script
+            replica.write_list(target, pages.district_column(site, row.report_link, crumbs, content, friends(site)))
+            continue
         for page_url, number, total, chunk in paginate(items, row.per_page, target, "html"):
             list_page(replica, site, page_url, row.report_link, crumbs, entries_of(chunk, target), total, number)
 
@@ -247,7 +259,8 @@ def build_district(replica: Replica, site: District) -> None:
     if site.gk:
         replica.share("tianjin", f"{GK_COLUMN}qxzf/{site.gk}/")
     replica.write(f"{site.base}/robots.txt", "User-agent: *\nDisallow: /search/\n")
-    replica.write(f"{site.base}/_site.json", json.dumps({"charset": "utf-8"}))
+    dynamic = trs_lists.site_config() if any(row.list_api for row in site.units) else {}
+    replica.write(f"{site.base}/_site.json", json.dumps({"charset": "utf-8", **dynamic}))
 
 
 def build_districts(replica: Replica) -> None:

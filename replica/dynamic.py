@@ -4,7 +4,7 @@ A site's `_site.json` maps paths to handler names:
 
     {"charset": "utf-8", "dynamic": {"/module/web/jpage/dataproxy.jsp": "hanweb_dataproxy",
                                      "/module/xxgk/xxgkAnnualReport.jsp": "zj_annual_report",
-                                     "/api/list": "json_list"}}
+                                     "/api/list": "json_list", "/fjdzapp/search": "trs_list_api"}}
 
 and the server calls `HANDLERS[name](request, root)` for a GET, HEAD or POST of such a path, where
 `request` is the server's request handler (`.path` with the query, `.command`, `.headers`, `.body`:
@@ -18,6 +18,7 @@ fields of a form-encoded body (the first value of a name wins).
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable
@@ -138,4 +139,35 @@ def json_list(request, root: Path) -> Response:
         records = column["records"]
         answer = {"code": 200, "msg": "success", "data": {
             "total": len(records), "page": page, "pageSize": size, "list": records[(page - 1) * size:page * size]}}
+    return 200, JSON, json.dumps(answer, ensure_ascii=False).encode("utf-8")
+
+
+# -- TRS 集约化平台: the list API of 动静结合 lists ---------------------------------------------
+
+def trs_list_items(records: list[dict]) -> str:
+    """Records as the HTML fragment a TRS list API may answer: one `<li>` per document."""
+    return "\n".join(f'<li><a href="{r["chnldocurl"]}" title="{html.escape(r["doctitle"])}" target="_blank">'
+                     f'{html.escape(r["doctitle"])}</a><span>{r["docreltime"][:10]}</span></li>' for r in records)
+
+
+@handler("trs_list_api")
+def trs_list_api(request, root: Path) -> Response:
+    """{list API}?channelid=…&classsql=chnlid%3D{id}&sortfield=…&prepage=n&page=p: page p (1-based)
+    of the n-record pages of `_data/trs_list/{id}.json` ({"answer": "json" | "html", "records":
+    [{"doctitle", "chnldocurl", "docreltime"}, …]}, newest first as -docreltime sorts them). A JSON
+    column answers {"count", "pagenum", "prepage", "docs": [records]}, an HTML one a fragment of
+    `<li>` links, an XML one `<docs><doc><doctitle>…`; an unknown column or channel an empty JSON
+    answer, as a search engine answers a query that matches nothing."""
+    given = params(request)
+    column = re.fullmatch(r"chnlid\s*=\s*(\d+)", given.get("classsql", "").strip())
+    path = data_file(root, "trs_list", f"{column.group(1)}.json") if column and given.get("channelid") else None
+    data = json.loads(path.read_text(encoding="utf-8")) if path else {"answer": "json", "records": []}
+    size, page = max(1, _int(given.get("prepage"), 10)), max(1, _int(given.get("page"), 1))
+    records = data["records"][(page - 1) * size:page * size]
+    if data["answer"] == "html":
+        return 200, "text/html; charset=utf-8", trs_list_items(records).encode("utf-8")
+    if data["answer"] == "xml":  # a shape the spider does not read: its browser reads the list page
+        docs = "".join("<doc>" + "".join(f"<{k}>{html.escape(v)}</{k}>" for k, v in r.items()) + "</doc>" for r in records)
+        return 200, XML, f'<?xml version="1.0" encoding="UTF-8"?><docs count="{len(data["records"])}">{docs}</docs>'.encode("utf-8")
+    answer = {"count": len(data["records"]), "pagenum": page, "prepage": size, "docs": records}
     return 200, JSON, json.dumps(answer, ensure_ascii=False).encode("utf-8")

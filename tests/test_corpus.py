@@ -33,6 +33,7 @@ MOVED_TO = f"{GOV}/202402/t20240201_7060001.html"
 REMOVED = f"{GOV}/202301/t20230126_6467733.html"  # 河东区人民政府 2022
 COPIED = f"{CIVIL}/202201/t20220117_5870130.html"  # 河东区民政局 2021
 COPY = f"{CIVIL}/202201/t20220118_5870131.html"
+SAME_BYTES = f"{CIVIL}/202201/t20220119_5870132.html"  # the same page again: one record, two URLs
 CORRECTED = f"{CIVIL}/202012/t20201216_5030825.html"  # 河东区民政局 2019
 CORRECTION = f"{CIVIL}/202103/t20210301_5100001.html"
 LICENSING_CELL = '行政许可</td><td colspan="3">{}</td>'
@@ -68,6 +69,8 @@ def later_state(sites: Path, first_licensing: int) -> None:
     copy = _site(sites, COPIED).read_text(encoding="utf-8").replace("</body>", "<!-- 镜像 -->\n</body>")
     _site(sites, COPY).write_text(copy, encoding="utf-8")
     _link_after(civil_list, COPIED.split(CIVIL + "/")[1], COPY.split(CIVIL + "/")[1], "天津市河东区民政局2021年政府信息公开工作年度报告")
+    shutil.copyfile(_site(sites, COPIED), _site(sites, SAME_BYTES))
+    _link_after(civil_list, COPY.split(CIVIL + "/")[1], SAME_BYTES.split(CIVIL + "/")[1], "天津市河东区民政局2021年政府信息公开工作年度报告")
 
     title = "天津市河东区民政局2019年政府信息公开工作年度报告"
     corrected = _site(sites, CORRECTED).read_text(encoding="utf-8").replace(title, title + "（更正）")
@@ -130,8 +133,8 @@ def test_both_runs_are_ingested_once(corpus):
     assert again.ingested == [] and sorted(again.skipped) == sorted([first_run.name, later_run.name])
     with sqlite3.connect(output / CATALOGUE_FILE) as db:
         assert db.execute("SELECT count(*) FROM runs").fetchone() == (2,)
-        assert db.execute("SELECT count(*) FROM sightings").fetchone()[0] == sum(
-            len(_lines(run / "reports.jsonl")) for run in (first_run, later_run))
+        assert db.execute("SELECT count(*) FROM sightings").fetchone()[0] == sum(  # one per URL a record was met under
+            len(r["urls"]) for run in (first_run, later_run) for r in _lines(run / "reports.jsonl"))
 
 
 def test_the_first_crawl_gives_every_report_of_the_replica_once(corpus):
@@ -185,9 +188,13 @@ def test_the_same_report_under_a_second_url_is_one_report(corpus, concluded):
     _output, _first, later_run, _result = corpus
     reports, versions = concluded
     record = _by_url(reports, HOST + COPY)
-    assert record["urls"] == [HOST + COPIED, HOST + COPY] and record["version"] == 1
-    copy = next(r for r in _lines(later_run / "reports.jsonl") if r["url"] == HOST + COPY)
+    assert record["urls"][0] == HOST + COPIED and set(record["urls"]) == {HOST + COPIED, HOST + COPY, HOST + SAME_BYTES}
+    assert record["version"] == 1
+    later = _lines(later_run / "reports.jsonl")
+    copy = next(r for r in later if r["url"] == HOST + COPY)
     assert copy["sha256"] != record["sha256"]  # other bytes, the same report
+    (met_twice,) = [r for r in later if HOST + SAME_BYTES in r["urls"]]  # the crawl's one record of the same bytes
+    assert met_twice["sha256"] == record["sha256"] and len(met_twice["urls"]) == 2
     assert len([v for v in versions if v["report_id"] == record["id"]]) == 1
 
 
@@ -202,7 +209,7 @@ def test_a_corrected_republication_is_a_second_report_and_both_are_flagged(corpu
 
 def test_every_other_report_is_unchanged_and_live(corpus, concluded):
     reports, _versions = concluded
-    changed = {EDITED, MOVED, REMOVED, COPIED, CORRECTED, CORRECTION}
+    changed = {EDITED, MOVED, REMOVED, COPIED, CORRECTED, CORRECTION, SAME_BYTES}
     others = [r for r in reports.values() if not any(HOST + path in r["urls"] for path in changed)]
     assert {r["url"] for r in others} == set(expectations("hedong")["reports"]) - {HOST + p for p in changed}
     for record in others:
@@ -284,7 +291,7 @@ def test_the_fetch_log_has_every_response_and_the_catalogue_keeps_it(corpus):
         assert expectations("hedong")["lists"][0] in by_url  # list pages too
         with sqlite3.connect(output / CATALOGUE_FILE) as db:
             kept = db.execute("SELECT url, kind, status, sha256 FROM fetches WHERE run_id = ?", (run.name,)).fetchall()
-        report_urls = {r["url"] for r in records}
+        report_urls = {url for r in records for url in r["urls"]}
         assert sorted(kept) == sorted(
             (line["url"], "report" if line["url"] in report_urls else "page", line["status"], line["sha256"]) for line in log)
 

@@ -9,23 +9,14 @@ DOWNLOAD_MAXSIZE with and without Content-Length, a server error, a server that 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonlines
 import pytest
 
-from replica import server as replica_server
-from replica.server import DEFAULT_SITES, ReplicaServer
-
 from . import faults
+from .small_portal import HOST, REPORT_PAGE, crawl_small_portal
 
-ROOT = Path(__file__).resolve().parents[1]
-HOST = "www.faults.gov.cn"
-REPORT_PAGE = DEFAULT_SITES / "www.tjhq.gov.cn/zwgk/zfxxgkqzf/qzf/zfxxgknb2/202103/t20210308_5378162.html"
 MAXSIZE = 4_000_000
 FAULTS = {
     "t20240101_2.html": (faults.redirect_loop, f"dropped: redirect loop: http://{HOST}/gknb/202401/t20240101_2.html → http://{HOST}/gknb/202401/t20240101_2.html"),
@@ -36,45 +27,19 @@ FAULTS = {
     "t20240101_7.html": (faults.server_error, "HTTP 500"),
     "t20240101_8.html": (faults.hang(6), "took longer than 2.0 seconds"),
 }
-DEFINITION = f"""
-name = "faulty"
-cms = "trs_wcm"
-allowed_domains = ["faults.gov.cn"]
-start_urls = ["http://{HOST}/gknb/"]
-owner = {{ name = "示例市人民政府", region_code = "120000", level = "city" }}
-"""
 
 
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory):
-    work = tmp_path_factory.mktemp("faults")
-    column = work / "sites" / HOST / "gknb"
-    (column / "202103").mkdir(parents=True)
-    shutil.copy(REPORT_PAGE, column / "202103" / "t20210308_1.html")
-    links = ['<li><a href="./202103/t20210308_1.html">天津市红桥区人民政府2020年政府信息公开年度报告</a></li>']
-    links += [f'<li><a href="./202401/{name}">示例市2023年政府信息公开工作年度报告（{i}）</a></li>' for i, name in enumerate(FAULTS)]
-    (column / "index.html").write_text(f'<html><body><ul>{"".join(links)}</ul></body></html>', encoding="utf-8")
-    portals = work / "portals"
-    portals.mkdir()
-    (portals / "faulty.toml").write_text(DEFINITION, encoding="utf-8")
-    for name, (handler, _error) in FAULTS.items():
-        replica_server.DYNAMIC_HANDLERS[(HOST, f"/gknb/202401/{name}")] = handler
-    try:
-        with ReplicaServer(work / "sites") as replica:
-            completed = subprocess.run(
-                [sys.executable, "-m", "scrapy", "crawl", "faulty", "-s", f"REPLICA_URL={replica.url}",
-                 "-s", f"OUTPUT_DIR={work / 'output'}", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-                 "-s", f"DOWNLOAD_MAXSIZE={MAXSIZE}", "-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=1",
-                 # Seven of eight pages fail here on purpose: the error-share check would (rightly) fail the run.
-                 "-s", "GOVCRAWL_MAX_ERROR_SHARE=1"],
-                cwd=ROOT, capture_output=True, text=True, timeout=120,
-                env=dict(os.environ, GOVCRAWL_PORTAL_DIRS=str(portals)),
-            )
-    finally:
-        for name in FAULTS:
-            replica_server.DYNAMIC_HANDLERS.pop((HOST, f"/gknb/202401/{name}"))
-    run_dir = work / "output" / "latest" / "faulty"
-    return completed, run_dir
+    links = [("./202103/t20210308_1.html", "天津市红桥区人民政府2020年政府信息公开年度报告")]
+    links += [(f"./202401/{name}", f"示例市2023年政府信息公开工作年度报告（{i}）") for i, name in enumerate(FAULTS)]
+    return crawl_small_portal(
+        tmp_path_factory.mktemp("faults"), links, {"gknb/202103/t20210308_1.html": REPORT_PAGE.read_bytes()},
+        {f"/gknb/202401/{name}": handler for name, (handler, _error) in FAULTS.items()},
+        "-s", f"DOWNLOAD_MAXSIZE={MAXSIZE}", "-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=1",
+        # Seven of eight pages fail here on purpose: the error-share check would (rightly) fail the run.
+        "-s", "GOVCRAWL_MAX_ERROR_SHARE=1",
+    )
 
 
 def read(path: Path) -> list[dict]:

@@ -276,14 +276,29 @@ def page_file(url: str) -> Path:
     return path
 
 
-def page_links(url: str) -> set[str]:
-    """Where a page's links and pager lead, as absolute URLs."""
-    text = page_file(url).read_bytes().decode("utf-8", errors="replace")
+def page_links(url: str, replica=None) -> set[str]:
+    """Where a page's links and pager lead, as absolute URLs; with the replica, also the list API
+    pages a 动静结合 list's script asks for, and the links of their answers (from the server)."""
+    from govcrawl.cms.trs_wcm import answer_fragment, list_api
+    from replica.trs_lists import LIST_API
+
+    if urlsplit(url).query:  # a list API answer; the district answers hold absolute URLs (a relative
+        # one would resolve to the placeholder below and fail the walk)
+        response, body = fetch(replica, url)
+        assert response.status == 200, url
+        text = answer_fragment(body.decode("utf-8"), "http://list.page/")
+        page_url = "http://list.page/"
+    else:
+        text = page_file(url).read_bytes().decode("utf-8", errors="replace")
+        page_url = url
     page = lxml.html.fromstring(text)
-    links = {urljoin(url, href.strip()) for href in page.xpath("//a/@href") if not href.startswith("javascript:")}
+    links = {urljoin(page_url, href.strip()) for href in page.xpath("//a/@href") if not href.startswith("javascript:")}
     match = PAGER.search(text)
     if match and int(match.group(2)) == 0:
         links |= {urljoin(url, f"index_{n}.{match.group(3)}") for n in range(1, int(match.group(1)))}
+    api = list_api(text)
+    if api is not None and replica is not None:
+        links |= set(api.api_urls(LIST_API, url))
     return links
 
 
@@ -296,7 +311,7 @@ def test_every_district_has_its_spider_with_the_hub_first(manifest):
         assert all(urlsplit(u).hostname in (site.host, "gk.tj.gov.cn") for u in expect["lists"]), name
 
 
-def test_district_crawl_reaches_everything_from_its_start_urls(manifest):
+def test_district_crawl_reaches_everything_from_its_start_urls(replica, manifest):
     """From the hub (and the district's gk.tj.gov.cn column), following only the links of list
     pages, every list page and report of the spider is reached; every off-limits URL is a link
     some page of the district shows (a trap a crawler meets)."""
@@ -306,7 +321,7 @@ def test_district_crawl_reaches_everything_from_its_start_urls(manifest):
         starts = [site.hub_url] + ([f"{GK_QXZF}{site.gk}/"] if site.gk else [])
         seen, frontier, shown = set(starts), list(starts), set()
         while frontier:
-            links = page_links(frontier.pop())
+            links = page_links(frontier.pop(), replica)
             shown |= links
             for link in links & (lists | reports) - seen:
                 seen.add(link)

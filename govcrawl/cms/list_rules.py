@@ -22,6 +22,10 @@ WEB_PAGE_SUFFIX = re.compile(r"\.(s?html?|jsp|php|aspx?)$|/$", re.IGNORECASE)
 # A page whose list is written by its own script from a data request: only a browser sees it.
 SCRIPT_BUILT_LIST = re.compile(r"XMLHttpRequest|\bfetch\(|\$\.(?:ajax|get|getJSON)\(")
 LIST_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+# Request meta of a list API's answer: the URL of the list page it belongs to (ListPage.links_base).
+LINKS_BASE = "govcrawl_links_base"
+
+
 def link_text(anchor) -> str:
     """The visible text of a link, or its title when the text is cut short with an ellipsis."""
     text = " ".join(t.strip() for t in anchor.css("::text").getall() if t.strip())
@@ -83,15 +87,32 @@ class ListRules:
         raise NotImplementedError
 
     def further_pages(self, response) -> list[str | ListPage]:
-        """A list's other pages: URLs, or ListPage for pages fetched by POST."""
+        """A list's other pages: URLs, or ListPage for pages fetched by POST or from a list API."""
         raise NotImplementedError
 
     def anchors(self, response):
         """The links of a list page; families whose lists hide in scripts add those."""
         return response.css("a[href]")
 
+    def unreadable(self, response) -> str | None:
+        """Why a list API's answer (a ListPage with `links_base`) that gave no article could not
+        be read — a shape the rules do not know — or None. The spider then reads its list page
+        in the browser, page by page."""
+        return None
+
 
 @dataclass(frozen=True)
 class ListPage:
     url: str
-    formdata: dict[str, str]  # sent by POST
+    formdata: dict[str, str] | None = None  # sent by POST when given
+    # A list API's answer: the list page whose script asks for it, which its relative links
+    # resolve against (as they do when the script writes them into that page).
+    links_base: str | None = None
+    # A list page to read in the browser, every page of it through its own pager: its script's
+    # call cannot be made from what the page says.
+    in_browser: bool = False
+
+
+def names_report(text: str) -> bool:
+    """Whether a list's link text names an annual report (and not a page about one, 解读)."""
+    return bool(REPORT_TEXT.search(text)) and not NOT_A_REPORT_TEXT.search(text)

@@ -7,7 +7,7 @@ later crawl needs to revalidate a page (If-None-Match / If-Modified-Since) and w
 catalogue keeps as the run's fetches; list pages, report pages, attachments and robots.txt
 alike. Requests that got no response at all (a refused connection) are in errors.jsonl. It is
 written as fetches.jsonl.part and renamed when the spider closes, before RunFiles writes
-stats.json, like the other feeds.
+stats.json, like the other feeds; a run resumed with JOBDIR goes on with its log.
 
 `CorpusIngest` (CORPUS_INGEST = True) adds the run to the corpus once RunFiles has written its
 stats.json (its engine_stopped handler runs after RunFiles's). A corpus that cannot be written
@@ -63,7 +63,12 @@ class FetchLog(_SwitchedExtension):
         if run_dir is None:
             raise NotConfigured("no run directory: govcrawl.runs.RunFiles must come before FetchLog in EXTENSIONS")
         self.path = run_dir / FETCHES_FILE
-        self.file = self.path.with_name(FETCHES_FILE + ".part").open("w", encoding="utf-8")
+        part = self.path.with_name(FETCHES_FILE + ".part")
+        # A resumed run (JOBDIR) goes on with its log; a kill may have cut its last line.
+        if part.exists():
+            kept = part.read_bytes()
+            part.write_bytes(kept[: kept.rfind(b"\n") + 1])
+        self.file = part.open("a", encoding="utf-8")
 
     def response_received(self, response, request, spider):
         line = {
@@ -79,6 +84,8 @@ class FetchLog(_SwitchedExtension):
 
     def spider_closed(self, spider, reason):
         self.file.close()
+        if self.crawler.settings.get("JOBDIR") and reason != "finished":
+            return  # to be resumed: the log keeps its .part name, like the run's feeds
         self.path.with_name(FETCHES_FILE + ".part").replace(self.path)
 
 

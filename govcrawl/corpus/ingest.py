@@ -141,7 +141,8 @@ def read_run(run_dir: Path) -> RunData:
     for record in records:
         if not record.get("url") or not record.get("sha256"):
             raise RunDirError(f"a record without url or sha256 in reports.jsonl: {record.get('id')}")
-        sightings.append(sighting(run_id, record))
+        # A report the crawl met under several URLs is one record listing them all in `urls`.
+        sightings += [sighting(run_id, record, url) for url in record_urls(record)]
         kept.setdefault(record["sha256"], (record["sha256"], record, cells_by_report.get(record["id"], [])))
     fetches = _fetches(run_dir, run_id, records, errors)
     return RunData(row, fetches, sightings, extractors[0] if extractors else None, list(kept.values()))
@@ -151,7 +152,8 @@ def _fetches(run_dir: Path, run_id: str, records: list[dict], errors: list[dict]
     """The run's fetches: from its fetch log (fetches.jsonl, every response) when it has one,
     else what its records and error entries say (report pages, attachments, failed requests).
     Requests that got no response are only in the error entries."""
-    kinds = {a["url"]: "attachment" for r in records for a in r.get("attachments") or []} | {r["url"]: "report" for r in records}
+    kinds = {a["url"]: "attachment" for r in records for a in r.get("attachments") or []}
+    kinds |= {url: "report" for r in records for url in record_urls(r)}
     fetches = []
     log = run_dir / FETCHES_FILE
     if log.exists():
@@ -160,7 +162,7 @@ def _fetches(run_dir: Path, run_id: str, records: list[dict], errors: list[dict]
                                   etag=line.get("etag"), last_modified=line.get("last_modified")))
     else:
         for record in records:
-            fetches.append(_fetch(run_id, record["url"], "report", 200, record["sha256"], record.get("fetched_at")))
+            fetches += [_fetch(run_id, url, "report", 200, record["sha256"], record.get("fetched_at")) for url in record_urls(record)]
             for attachment in record.get("attachments") or []:
                 fetches.append(_fetch(run_id, attachment["url"], "attachment", 200 if attachment.get("sha256") else None,
                                       attachment.get("sha256"), record.get("fetched_at"), attachment.get("error")))
@@ -173,11 +175,15 @@ def _fetches(run_dir: Path, run_id: str, records: list[dict], errors: list[dict]
     return fetches
 
 
-def sighting(run_id: str, record: dict) -> dict:
+def record_urls(record: dict) -> list[str]:
+    return record.get("urls") or [record["url"]]
+
+
+def sighting(run_id: str, record: dict, url: str) -> dict:
     unit = record.get("unit") or {}
     return {
         "run_id": run_id,
-        "url": record["url"],
+        "url": url,
         "sha256": record["sha256"],
         "portal": record.get("portal"),
         "unit_name": unit.get("name"),

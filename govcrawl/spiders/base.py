@@ -15,13 +15,14 @@ import re
 from typing import ClassVar
 
 import scrapy
+from parsel import Selector
 from scrapy.http import HtmlResponse
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from govcrawl.cms import list_rules
 from govcrawl.cms.list_rules import (
-    NOT_A_REPORT_TEXT,
+    LINKS_BASE,
     REPORT_TEXT,
     SCRIPT_BUILT_LIST,
     UNIT_NAME_TEXT,
@@ -31,20 +32,29 @@ from govcrawl.cms.list_rules import (
     last_folder,
     link_text,
     list_date,
+    names_report,
     names_unit,
 )
 from govcrawl.definitions import PortalDefinition, Unit
-from govcrawl.downloaders import browser_meta
+from govcrawl.downloaders import browser_meta, browser_pages
 from govcrawl.items import CrawlError, ReportPage, utc_now
+from govcrawl.urls import canonical_url
 
 SCOPES = ("own", "all")
 # What Scrapy's robots.txt middleware says when it drops a request (its IgnoreRequest message).
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
 
 
+def list_anchors(rules: ListRules, response):
+    """The links of a list response: of every page the browser went through, or as the rules read it."""
+    pages = browser_pages(response)
+    return [a for html in pages for a in Selector(text=html).css("a[href]")] if pages else rules.anchors(response)
+
+
 class PortalSpider(scrapy.Spider):
     definition: ClassVar[PortalDefinition]
     members: ClassVar[tuple[PortalDefinition, ...]] = ()  # the portals whose `part_of` names this one
+    done_urls: set[str] = frozenset()  # set by the run files when a run is resumed
 
     def __init__(self, *args, scope: str = "own", **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +66,7 @@ class PortalSpider(scrapy.Spider):
         self.portals = {d.name: d for d in [self.definition, *members]}
         self.rules = {d.name: list_rules(d) for d in self.portals.values()}
         self.allowed_domains = sorted({domain for d in self.portals.values() for domain in d.allowed_domains})
+        self.read_page_by_page: set[str] = set()  # list pages sent to the browser to read all their pages
 
     async def start(self):
         for portal in self.portals.values():
@@ -69,14 +80,18 @@ class PortalSpider(scrapy.Spider):
 
     def column_request(
         self, url: str, portal: str, unit: dict | None, follow_from=None, units_named: str | None = None,
-        formdata: dict | None = None, render: bool = False,
+        formdata: dict | None = None, render: bool = False, links_base: str | None = None, every_page: bool = False,
     ):
         """A list page to read; `units_named` restricts which unit columns it may lead to;
         `formdata` makes it a POST; `render` reads it in the browser (declared by the portal's
-        `render_lists`, or because the page turned out to build its list by script)."""
+        `render_lists`, or because the page turned out to build its list by script), `every_page`
+        too the pages its pager shows; `links_base` marks a list API's answer for the page whose
+        script asks for it."""
         url = follow_from.urljoin(url) if follow_from is not None else url
-        render = render or any(re.search(pattern, url) for pattern in self.portals[portal].render_lists)
-        meta = {"units_named": units_named} | (browser_meta(self.settings) if render else {})
+        render = render or every_page or any(re.search(pattern, url) for pattern in self.portals[portal].render_lists)
+        meta = {"units_named": units_named} | (browser_meta(self.settings, every_page) if render else {})
+        if links_base is not None:
+            meta[LINKS_BASE] = links_base
         keywords = dict(callback=self.parse_column, errback=self.on_error, cb_kwargs={"portal": portal, "unit": unit}, meta=meta)
         if formdata is not None:
             return scrapy.FormRequest(url, formdata=formdata, **keywords)
@@ -88,7 +103,7 @@ class PortalSpider(scrapy.Spider):
         rules = self.rules[portal]
         units_named = response.meta.get("units_named")
         articles = 0
-        for anchor in rules.anchors(response):
+        for anchor in list_anchors(rules, response):
             href = anchor.attrib["href"].strip()
             if href.startswith(("javascript:", "#", "mailto:")):
                 continue
@@ -96,20 +111,43 @@ class PortalSpider(scrapy.Spider):
             text = link_text(anchor)
             if rules.is_article(url):
                 articles += 1
-                if REPORT_TEXT.search(text) and not NOT_A_REPORT_TEXT.search(text):
+                if names_report(text) and not self.recorded(url):
                     yield self.follow_report(response, url, text, list_date(anchor), portal, unit)
             elif rules.is_list(url) and self.enters(rules, url, text, response.url, units_named):
                 yield self.column_request(url, portal, self.unit_of_column(portal, url, text, unit), follow_from=response)
         for page in rules.further_pages(response):
-            if isinstance(page, ListPage):
-                yield self.column_request(page.url, portal, unit, follow_from=response, formdata=page.formdata)
+            if isinstance(page, ListPage) and page.in_browser:
+                self.crawler.stats.inc_value("govcrawl/lists_rendered")
+                self.logger.info("govcrawl: list paged by a script call the page does not spell out; "
+                                 "reading %s in the browser, page by page", page.url)
+                yield self.column_request(page.url, portal, unit, follow_from=response, every_page=True)
+            elif isinstance(page, ListPage):
+                yield self.column_request(page.url, portal, unit, follow_from=response, formdata=page.formdata,
+                                          links_base=page.links_base)
             else:
                 yield self.column_request(page, portal, unit, follow_from=response, units_named=units_named)
-        if not articles and "playwright" not in response.meta and SCRIPT_BUILT_LIST.search(response.text):
+        problem = rules.unreadable(response) if not articles else None
+        if problem:
+            # A list API answer of a shape the rules cannot read: the browser reads the list page
+            # itself, every page of it through its pager, as a user would (once per list page).
+            list_page = response.meta[LINKS_BASE]
+            if list_page not in self.read_page_by_page:
+                self.read_page_by_page.add(list_page)
+                self.crawler.stats.inc_value("govcrawl/lists_rendered")
+                self.logger.warning("govcrawl: %s; reading %s in the browser, page by page", problem, list_page)
+                yield self.column_request(list_page, portal, unit, every_page=True)
+        elif not articles and "playwright" not in response.meta and SCRIPT_BUILT_LIST.search(response.text):
             # The list is written by the page's script: read this page again, in the browser.
             self.crawler.stats.inc_value("govcrawl/lists_rendered")
             self.logger.info("govcrawl: list built by script, reading it in the browser: %s", response.url)
             yield self.column_request(response.url, portal, unit, units_named=units_named, render=True)
+
+    def recorded(self, url: str) -> bool:
+        """Whether the run being resumed recorded this report already (govcrawl/resume.py)."""
+        if url in self.done_urls or canonical_url(url) in self.done_urls:
+            self.crawler.stats.inc_value("govcrawl/resume/reports_skipped")
+            return True
+        return False
 
     @staticmethod
     def enters(rules: ListRules, url: str, text: str, page_url: str, units_named: str | None) -> bool:

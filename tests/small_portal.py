@@ -1,0 +1,58 @@
+"""A small TRS portal made by a test: one annual-report column, its pages, a definition file in a
+user directory (as a user adds a portal), crawled by the real `scrapy crawl` over the replica."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from replica import server as replica_server
+from replica.server import DEFAULT_SITES, ReplicaServer
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "www.faults.gov.cn"
+# A real report page of the replica (红桥区 2020, seed 002's text with HTML tables).
+REPORT_PAGE = DEFAULT_SITES / "www.tjhq.gov.cn/zwgk/zfxxgkqzf/qzf/zfxxgknb2/202103/t20210308_5378162.html"
+DEFINITION = f"""
+name = "faulty"
+cms = "trs_wcm"
+allowed_domains = ["faults.gov.cn"]
+start_urls = ["http://{HOST}/gknb/"]
+owner = {{ name = "示例市人民政府", region_code = "120000", level = "city" }}
+"""
+
+
+def crawl_small_portal(
+    work: Path, links: list[tuple[str, str]], files: dict[str, bytes],
+    endpoints: dict[str, Callable] | None = None, *settings: str,
+) -> tuple[subprocess.CompletedProcess, Path]:
+    """Serve `files` (path → bytes) and `endpoints` (path → replica handler) on HOST, with
+    /gknb/index.html listing `links` (href, text); crawl it; return the process and its run dir."""
+    site = work / "sites" / HOST
+    for path, body in files.items():
+        (site / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        (site / path.lstrip("/")).write_bytes(body)
+    items = "".join(f'<li><a href="{href}">{text}</a></li>' for href, text in links)
+    (site / "gknb").mkdir(parents=True, exist_ok=True)
+    (site / "gknb" / "index.html").write_text(f"<html><body><ul>{items}</ul></body></html>", encoding="utf-8")
+    portals = work / "portals"
+    portals.mkdir()
+    (portals / "faulty.toml").write_text(DEFINITION, encoding="utf-8")
+    endpoints = endpoints or {}
+    replica_server.DYNAMIC_HANDLERS.update({(HOST, path): handler for path, handler in endpoints.items()})
+    try:
+        with ReplicaServer(work / "sites") as replica:
+            completed = subprocess.run(
+                [sys.executable, "-m", "scrapy", "crawl", "faulty", "-s", f"REPLICA_URL={replica.url}",
+                 "-s", f"OUTPUT_DIR={work / 'output'}", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+                 *settings],
+                cwd=ROOT, capture_output=True, text=True, timeout=120,
+                env=dict(os.environ, GOVCRAWL_PORTAL_DIRS=str(portals)),
+            )
+    finally:
+        for path in endpoints:
+            replica_server.DYNAMIC_HANDLERS.pop((HOST, path))
+    return completed, work / "output" / "latest" / "faulty"
