@@ -85,6 +85,11 @@ def run_checks(reading: TableReading, stats: dict[str, int | float]) -> list[dic
                     [("review_litigation", group, "total")],
                 )
             )
+    for stat, figure in stats.items():
+        if stat in reading.statistics:
+            table_figure = reading.statistics[stat]
+            status = "pass" if figure == table_figure else "fail"
+            checks.append({"rule": f"stats_vs_table.{stat}", "status": status, "left": figure, "right": table_figure})
     if applications is not None:
         for stat, figure in stats.items():
             refs = _table_refs(stat, applications)

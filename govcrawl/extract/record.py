@@ -77,7 +77,7 @@ class Reading:
 
     @property
     def tables_read(self) -> bool:
-        return any(table is not None for table in self.tables.tables.values())
+        return self.tables.read_any
 
 
 def read_document(document: Document, *, via: str, image_only: bool = False, traditional: bool = False) -> Reading:
@@ -92,7 +92,7 @@ def read_document(document: Document, *, via: str, image_only: bool = False, tra
         body=body,
         text=text,
         offsets=offsets,
-        sections=find_sections(text),
+        sections=find_sections(text, _table_spans(body.blocks, offsets, text)),
         stats=stated_figures(text),
         tables=read_tables(table_blocks) if table_blocks else TableReading(),
         period=statistics_period(text),
@@ -113,7 +113,7 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
     if blank_form:
         reading = TableReading(format=reading.format)
     unit = unit_from(title, source.unit_hint)
-    tables_read = any(table is not None for table in reading.tables.values())
+    tables_read = reading.read_any
     checks = run_checks(reading, content.stats)
     is_report = not blank_form and reads_as_report(title, content, tables_read)
     flags = source_flags(
@@ -146,7 +146,9 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
         "text": content.text,
         "sections": [s.as_dict(content.text) for s in content.sections],
         "tables": dict(reading.tables),
-        "stats": content.stats,
+        # The statistics table's figures win over the prose's; both are compared in the checks.
+        "stats": content.stats | reading.statistics,
+        "stats_extra": reading.statistics_extra,
         "checks": checks,
         "flags": flags,
         "attachments": list(attachments or []),
@@ -221,6 +223,11 @@ def _text_and_offsets(blocks: list[Block]) -> tuple[str, list[int]]:
         parts.append(part)
         position += len(part) + 1
     return "\n".join(parts), offsets
+
+
+def _table_spans(blocks: list[Block], offsets: list[int], text: str) -> list[tuple[int, int]]:
+    ends = offsets[1:] + [len(text)]
+    return [(start, end) for block, start, end in zip(blocks, offsets, ends) if block.kind == "table"]
 
 
 def _blocks_by_section(blocks: list[Block], offsets: list[int], sections: list[Section]) -> list[tuple[str | None, Block]]:
