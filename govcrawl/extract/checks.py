@@ -36,6 +36,7 @@ APPLICATION_ROW_KEYS = frozenset(
     + [f"{group}.{key}" for group, subrows in APPLICATION_SUBROWS.items() for key, _, _ in subrows]
     + list(SINGLE_ROW_GROUPS)
 )
+REVIEW_STATS = {"review.total": ("admin_review",), "litigation.total": ("litigation_direct", "litigation_after_review")}
 REVIEW_PARTS = tuple(outcome for outcome, _ in REVIEW_OUTCOMES if outcome != "total")
 
 
@@ -90,11 +91,10 @@ def run_checks(reading: TableReading, stats: dict[str, int | float]) -> list[dic
             table_figure = reading.statistics[stat]
             status = "pass" if figure == table_figure else "fail"
             checks.append({"rule": f"stats_vs_table.{stat}", "status": status, "left": figure, "right": table_figure})
-    if applications is not None:
-        for stat, figure in stats.items():
-            refs = _table_refs(stat, applications)
-            if refs:
-                checks.append(_check(f"stats_vs_table.{stat}", values, None, refs, left_figure=figure))
+            continue
+        refs = _table_refs(stat, reading)
+        if refs:
+            checks.append(_check(f"stats_vs_table.{stat}", values, None, refs, left_figure=figure))
     return checks
 
 
@@ -114,13 +114,17 @@ def _group_rows(group: str, applications: dict) -> list[str]:
     return [f"{group}.{key}" for key, _, _ in APPLICATION_SUBROWS[group]]
 
 
-def _table_refs(stat: str, applications: dict) -> list[Ref]:
-    """The 表三 cells a prose figure corresponds to; empty for a figure without a counterpart.
+def _table_refs(stat: str, reading: TableReading) -> list[Ref]:
+    """The table cells a prose figure corresponds to; empty for a figure without a counterpart.
 
     applications.<row> is that row's total, applications.<group> the sum of the group's rows,
-    applications.by_applicant.<col> the new_received cell of that column."""
+    applications.by_applicant.<col> the new_received cell of that column; review.total is 表四's
+    行政复议 total, litigation.total the sum of its two 行政诉讼 totals."""
+    applications = reading.tables["applications"]
+    if stat in REVIEW_STATS and reading.tables["review_litigation"] is not None:
+        return [("review_litigation", group, "total") for group in REVIEW_STATS[stat]]
     name = stat.removeprefix("applications.")
-    if name == stat:
+    if name == stat or applications is None:
         return []
     if name.startswith("by_applicant."):
         col = name.removeprefix("by_applicant.")

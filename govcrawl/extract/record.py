@@ -22,7 +22,7 @@ from govcrawl.extract.metadata import (
     unit_from,
 )
 from govcrawl.extract.sections import Section, find_sections
-from govcrawl.extract.stats import stated_figures
+from govcrawl.extract.stats import keys_of_format, stated_figures
 from govcrawl.extract.tables import TableReading, read_tables
 from govcrawl.extract.tables.values import parse_value
 
@@ -114,7 +114,9 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
         reading = TableReading(format=reading.format)
     unit = unit_from(title, source.unit_hint)
     tables_read = reading.read_any
-    checks = run_checks(reading, content.stats)
+    fmt = reading.format or _format_by_year(year)
+    prose_stats = keys_of_format(content.stats, fmt)
+    checks = run_checks(reading, prose_stats)
     is_report = not blank_form and reads_as_report(title, content, tables_read)
     flags = source_flags(
         is_report=is_report,
@@ -130,7 +132,6 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
     elif blank_form:
         flags.append("blank_form")
     report_id = hashlib.sha1((source.url or "").encode() if source.url else source.raw).hexdigest()
-    fmt = reading.format or _format_by_year(year)
     record = {
         "id": report_id,
         "portal": source.portal,
@@ -147,8 +148,7 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
         "sections": [s.as_dict(content.text) for s in content.sections],
         "tables": dict(reading.tables),
         # The statistics table's figures win over the prose's; both are compared in the checks.
-        "stats": content.stats | reading.statistics,
-        "stats_extra": reading.statistics_extra,
+        "stats": prose_stats | reading.statistics,
         "checks": checks,
         "flags": flags,
         "attachments": list(attachments or []),
@@ -156,6 +156,8 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
         "fetched_at": source.fetched_at,
         "sha256": hashlib.sha256(source.raw).hexdigest(),
         "extractor": govcrawl.__version__,
+        # added since version 1 (schema.md): rows of a statistics table that map to no key
+        "stats_extra": reading.statistics_extra,
     }
     cells = [
         {"report_id": report_id, "unit": unit.name, "region_code": unit.region_code, "year": year, "format": fmt}
