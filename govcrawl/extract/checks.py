@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from govcrawl.extract.tables import TableReading
 from govcrawl.extract.tables.labels import (
-    APPLICANT_COLUMNS,
     APPLICATION_COLUMNS,
     APPLICATION_ROWS,
     APPLICATION_SUBROWS,
+    ORG_GROUP_COLUMN,
     REVIEW_GROUPS,
     REVIEW_OUTCOMES,
     SINGLE_ROW_GROUPS,
@@ -49,7 +49,10 @@ def run_checks(reading: TableReading, stats: dict[str, int | float]) -> list[dic
     applications = reading.tables["applications"]
     if applications is not None:
         outcome_rows = _outcome_rows(applications)
-        for col in APPLICATION_COLUMNS:
+        # the columns this copy of 表三 has (a copy may merge or lack some: tables/applications.py)
+        columns = [col for col in (*APPLICATION_COLUMNS, ORG_GROUP_COLUMN[0]) if any(col in row for row in applications.values())]
+        parts = [col for col in columns if col != "total"]
+        for col in columns:
             checks.append(
                 _check(
                     f"applications_balance.{col}",
@@ -58,7 +61,7 @@ def run_checks(reading: TableReading, stats: dict[str, int | float]) -> list[dic
                     [("applications", row, col) for row in BALANCE_OUT],
                 )
             )
-        for col in APPLICATION_COLUMNS:
+        for col in columns:
             checks.append(
                 _check(
                     f"applications_sum.{col}",
@@ -67,12 +70,12 @@ def run_checks(reading: TableReading, stats: dict[str, int | float]) -> list[dic
                     [("applications", "results_total", col)],
                 )
             )
-        for row in applications:
+        for row in applications if "total" in columns else ():
             checks.append(
                 _check(
                     f"applications_row_total.{row}",
                     values,
-                    [("applications", row, col) for col in APPLICANT_COLUMNS],
+                    [("applications", row, col) for col in parts],
                     [("applications", row, "total")],
                 )
             )
