@@ -35,6 +35,7 @@ from govcrawl.extract.tables.labels import (
     SourceLabel,
     best_match,
     label_key,
+    matches_leading,
     normalise,
     source_label,
 )
@@ -139,8 +140,7 @@ def _row_key(labels: list[str], group: str | None) -> tuple[str | None, str | No
             row = key if key in SINGLE_ROW_GROUPS else None
         elif kind == ROW:
             row = key
-            if "." not in key:
-                group = None
+            group = key.split(".")[0] if "." in key else None
         elif kind == HEADING:
             label = row = None
         else:
@@ -154,7 +154,16 @@ def _classify(label: SourceLabel, group: str | None) -> tuple[str | None, str | 
         if sub is not None:
             return ROW, f"{group}.{sub}"
     if label.level == SUB:
-        return None, None
+        # A sub-row whose group label stands elsewhere (a PDF without rulings centres the vertical
+        # 「（三）不予公开」 on a middle row): the sub-labels differ across groups, so an exact one
+        # names its group.
+        found = {
+            f"{g}.{key}"
+            for g, subrows in APPLICATION_SUBROWS.items()
+            for key, _, text in subrows
+            if label.key == label_key(text) or matches_leading(label.key, text)
+        }
+        return (ROW, found.pop()) if len(found) == 1 else (None, None)
     return _top_label(label) or (None, None)
 
 
