@@ -64,7 +64,7 @@ class _Item:
     line: dict | None = None  # a pdfplumber text line (text, x0, x1, chars)
     x0: float = 0.0
     x1: float = 0.0
-    columns: int | None = None  # a table without rulings: its column count (pdf_layout.py)
+    unruled: bool = False  # a table without rulings (pdf_layout.py)
 
 
 def document_from_pdf(raw: bytes) -> Document:
@@ -129,7 +129,7 @@ def _page_items(page) -> list[_Item]:
             lines.append(dict(line, text=text))
     in_tables: set[int] = set()
     for table in layout_tables(lines):
-        items.append(_Item(table.top, table.block, x0=table.x0, x1=table.x1, columns=table.columns))
+        items.append(_Item(table.top, table.block, x0=table.x0, x1=table.x1, unruled=True))
         in_tables.update(table.lines)
     items += [_Item(line["top"], line=line, x0=line["x0"], x1=line["x1"]) for i, line in enumerate(lines) if i not in in_tables]
     for image in page.images:
@@ -256,10 +256,11 @@ def _joined(items_by_page: list[list[_Item]]) -> list[_Item]:
 
 
 def _continues(last: _Item, first: _Item) -> bool:
-    """Ruled tables continue with the same left and right edges; tables without rulings, whose
-    edges are the widest words', with the same columns."""
-    if last.columns is not None or first.columns is not None:
-        return last.columns == first.columns
+    """Ruled tables continue with the same left and right edges. Tables without rulings have no
+    edges of their own (they are where the widest words are): one ending a page and one starting
+    the next are one; the table readers still tell the statutory tables apart by their markers."""
+    if last.unruled or first.unruled:
+        return last.unruled and first.unruled
     return abs(first.x0 - last.x0) <= CONTINUATION_TOLERANCE and abs(first.x1 - last.x1) <= CONTINUATION_TOLERANCE
 
 

@@ -3,8 +3,8 @@ where the words stand.
 
 A text line is cut into segments wherever the gap between two characters is wider than a
 character (a column gap; the spaces of justified prose and around numbers are narrower). A run
-of lines with several segments each, at least MIN_DATA_LINES of them holding numbers, is a table
-candidate. Its columns are the x-intervals the data lines' segments occupy, merged where they
+of lines with several segments each, with the header lines above it, some of them holding numbers, is a table
+candidate (a statutory 表四 has a single data line). Its columns are the x-intervals the data lines' segments occupy, merged where they
 overlap; every line becomes a row with one cell per column, a column without a segment giving an
 empty cell (blank, as in a ruled table), and a segment wider than its column (a header over
 several columns) one cell with a column span. A line without numbers after the first data line
@@ -36,13 +36,18 @@ from govcrawl.extract.tables.statistics import is_statistics_header
 from govcrawl.extract.tables.values import is_value
 
 # A gap wider than this share of the font size between two characters separates two cells.
-COLUMN_GAP_EM = 1.2
+COLUMN_GAP_EM = 0.9
 # Positions closer than this (pt) overlap.
 OVERLAP_TOLERANCE = 1.0
-MIN_DATA_LINES = 3
+# A segment reaching this far (pt) into a column's share of the line lies over it.
+MIN_OVERLAP = 2.0
+# A line this close under a table's last line (share of the font size) is still the table's.
+TRAILING_GAP_EM = 0.6
 # Lines of one segment inside a table (a header word, a wrapped label); more in a row end it.
 MAX_SINGLE_LINES_INSIDE = 3
 MAX_CELL_CHARS = 80
+MAX_HEADER_LINE_CHARS = 40
+PARAGRAPH_END = frozenset("。：:；;！？!?")
 
 
 @dataclass
@@ -50,6 +55,7 @@ class Segment:
     x0: float
     x1: float
     text: str
+    size: float = 10.0
 
     @property
     def center(self) -> float:
@@ -63,7 +69,6 @@ class LayoutTable:
     x0: float
     x1: float
     top: float
-    columns: int
 
 
 def segments(line: dict) -> list[Segment]:
@@ -76,7 +81,7 @@ def segments(line: dict) -> list[Segment]:
             found[-1].x1 = max(found[-1].x1, char["x1"])
             found[-1].text += char["text"]
         else:
-            found.append(Segment(char["x0"], char["x1"], char["text"]))
+            found.append(Segment(char["x0"], char["x1"], char["text"], size))
     return found
 
 
@@ -84,14 +89,15 @@ def layout_tables(lines: list[dict]) -> list[LayoutTable]:
     """The tables drawn without rulings among a page's text lines (pdfplumber lines with chars)."""
     cut = [segments(line) for line in lines]
     tables = []
-    index = 0
+    index = done = 0
     while index < len(lines):
         end = _run_end(lines, cut, index)
         if end > index:
-            table = _table(lines, cut, index, end)
+            start = _run_start(lines, cut, index, done)
+            table = _table(lines, cut, start, end)
             if table is not None:
                 tables.append(table)
-                index = end
+                index = done = end
                 continue
         index += 1
     return tables
@@ -105,6 +111,18 @@ def _ends_run(line: dict, parts: list[Segment]) -> bool:
     text = line["text"].strip()
     heading = HEADING.fullmatch(text)
     return len(text) > MAX_CELL_CHARS or (heading is not None and section_key(heading.group("title")) is not None and len(parts) == 1)
+
+
+def _run_start(lines: list[dict], cut: list[list[Segment]], start: int, limit: int) -> int:
+    """The run with the header lines above its first line of several cells: short lines of one
+    cell (a header word over several columns, the wrapped 表三 check note), up to a heading or
+    the end of a paragraph."""
+    while start > limit and start - 1 >= 0 and len(cut[start - 1]) == 1:
+        text = lines[start - 1]["text"].strip()
+        if _ends_run(lines[start - 1], cut[start - 1]) or len(text) > MAX_HEADER_LINE_CHARS or text[-1:] in PARAGRAPH_END:
+            break
+        start -= 1
+    return start
 
 
 def _run_end(lines: list[dict], cut: list[list[Segment]], start: int) -> int:
@@ -136,8 +154,11 @@ def _columns(data: list[list[Segment]]) -> list[tuple[float, float]]:
 
 
 def _covered(segment: Segment, columns: list[tuple[float, float]]) -> list[int]:
-    """The columns a segment lies over: those it overlaps, else the nearest one."""
-    over = [i for i, (x0, x1) in enumerate(columns) if segment.x0 < x1 - OVERLAP_TOLERANCE and segment.x1 > x0 + OVERLAP_TOLERANCE]
+    """The columns a segment lies over, each column reaching to the middle of the gaps beside
+    it (a header word centred over three narrow columns covers the three); at least one."""
+    edges = [(columns[i][1] + columns[i + 1][0]) / 2 for i in range(len(columns) - 1)]
+    lefts, rights = [float("-inf")] + edges, edges + [float("inf")]
+    over = [i for i in range(len(columns)) if min(segment.x1, rights[i]) - max(segment.x0, lefts[i]) > MIN_OVERLAP]
     if over:
         return over
     return [min(range(len(columns)), key=lambda i: abs((columns[i][0] + columns[i][1]) / 2 - segment.center))]
@@ -158,53 +179,135 @@ def _starts_row(parts: list[Segment]) -> bool:
     )
 
 
+Placed = tuple[int, int, Segment]  # (first column, columns spanned, segment)
+
+
+def _stack_header(rows: dict[float, list[Placed]], header: range) -> None:
+    """The header lines above the first data line as the rows a grid has: cells over several
+    columns (申请人情况, 行政诉讼) and table markers rows of their own, and one row of the other
+    cells, their words joined down each column (商业 / 企业, a note wrapped over three lines)."""
+    if not header:
+        return
+    leaf: dict[int, Placed] = {}
+    for i in header:
+        if any(_starts_row([segment]) for _, _, segment in rows[i]):
+            continue  # a marker line (第二十条第（一）项, 信息内容 …) is a row as it stands
+        own = []
+        for column, span, segment in rows.pop(i):
+            if span > 1:
+                own.append((column, span, segment))
+            elif column in leaf:
+                leaf[column][2].text += segment.text
+            else:
+                leaf[column] = (column, span, Segment(segment.x0, segment.x1, segment.text))
+        if own:
+            rows[i] = own
+    if leaf:
+        rows[header[-1] + 0.5] = sorted(leaf.values(), key=lambda item: item[2].x0)
+
+
+def _label_columns(rows: dict[float, list[Placed]], data_at: list[int], width: int) -> set[int]:
+    """The columns no data line has a number in: the row labels' (and a vertical group cell's)."""
+    numeric = {column for i in data_at for column, _, segment in rows[i] if _is_numeric(segment)}
+    return set(range(width)) - numeric
+
+
+def _join_label_parts(lines: list[dict], rows: dict[float, list[Placed]], data_at: list[int], labels: set[int]) -> None:
+    """Lines that hold only label words (a label wrapped over lines, the numbers centred on one of
+    them) go into a data line: a line starting a row label (（二）…, 1.…) into the data line right
+    under it when that line's label does not start one itself, any other into the nearest data
+    line. A word joins the label it stands over, else is a cell of its own."""
+    for i in sorted(i for i in rows if isinstance(i, int) and i > data_at[0] - 1 and i not in data_at):
+        placed = rows[i]
+        if any(span > 1 or column not in labels for column, span, _ in placed):
+            continue
+        if any(_starts_row([segment]) for _, _, segment in placed):
+            below = rows.get(i + 1) if i + 1 in data_at else None
+            if below is None or any(_starts_row([s]) for c, _, s in below if c in labels):
+                continue
+            owner = i + 1
+        elif i > data_at[0]:
+            owner = min(data_at, key=lambda d: (abs(lines[d]["top"] - lines[i]["top"]), -d))
+        else:
+            continue
+        for column, span, part in rows.pop(i):
+            same = next((s for c, _, s in rows[owner] if part.x0 < s.x1 and part.x1 > s.x0), None)
+            if same is None:
+                rows[owner] = sorted(rows[owner] + [(column, span, part)], key=lambda item: item[2].x0)
+            elif i < owner:
+                same.text = part.text + same.text
+            else:
+                same.text += part.text
+
+
+def _trailing_end(lines: list[dict], cut: list[list[Segment]], end: int) -> int:
+    """The run with the short lines right under its last line: one cell each, closer than a line
+    gap (the end of a vertical cell's text), or a table marker that ends the page (第二十条第（五）项
+    whose rows go on on the next page)."""
+    while end < len(lines) and len(cut[end]) == 1 and not _ends_run(lines[end], cut[end]):
+        close = lines[end]["top"] - lines[end - 1]["bottom"] <= TRAILING_GAP_EM * cut[end][0].size
+        if not close and not (end == len(lines) - 1 and _starts_row(cut[end])):
+            break
+        end += 1
+    return end
+
+
+def _under_header(placed: list[Placed], header_spans: dict[int, int]) -> list[Placed]:
+    """A data line's numbers under a header cell over several columns (本年收费金额 over three)
+    are that one column's: the number is one cell with the header's span. Two numbers there are
+    left as they are (the row then has too many values and is not read)."""
+    merged = list(placed)
+    for first, span in header_spans.items():
+        inside = [item for item in merged if first <= item[0] < first + span]
+        if len(inside) == 1:
+            merged[merged.index(inside[0])] = (first, span, inside[0][2])
+    return merged
+
+
+def _grid_row(placed: list[Placed], width: int) -> list[Cell]:
+    """One cell per column, several where several segments share one, an empty cell where a
+    column has none."""
+    row: list[Cell] = []
+    column = 0
+    while column < width:
+        here = [(span, segment) for c, span, segment in placed if c == column]
+        if here:
+            row.extend(Cell(segment.text) for _, segment in here[:-1])
+            span = here[-1][0]
+            row.append(Cell(here[-1][1].text, colspan=span))
+            column += span
+        else:
+            row.append(Cell(""))
+            column += 1
+    return row
+
+
 def _table(lines: list[dict], cut: list[list[Segment]], start: int, end: int) -> LayoutTable | None:
     data_at = [i for i in range(start, end) if any(_is_numeric(s) for s in cut[i])]
-    if len(data_at) < MIN_DATA_LINES:
+    if not data_at:
         return None
     columns = _columns([cut[i] for i in data_at])
     if len(columns) < 2:
         return None
-    # cells[i][column] = texts of line i in that column (a list: several segments may share one)
-    rows: dict[int, dict[int, list[str]]] = {}
-    spans: dict[int, dict[int, int]] = {}
+    end = _trailing_end(lines, cut, end)
+    rows: dict[float, list[Placed]] = {}
     for i in range(start, end):
-        placed: dict[int, list[str]] = {}
-        span: dict[int, int] = {}
-        for segment in cut[i]:
-            covered = _covered(segment, columns)
-            placed.setdefault(covered[0], []).append(segment.text)
-            if len(covered) > 1:
-                span[covered[0]] = len(covered)
-        rows[i], spans[i] = placed, span
-    first_data = data_at[0]
-    for i in range(first_data, end):
-        if i in data_at or spans[i] or _starts_row(cut[i]):
-            continue
-        nearest = min(data_at, key=lambda d: (abs(lines[d]["top"] - lines[i]["top"]), -d))
-        for column, texts in rows.pop(i).items():
-            target = rows[nearest].setdefault(column, [])
-            if target and i < nearest:
-                target[0] = "".join(texts) + target[0]
-            elif target:
-                target[-1] += "".join(texts)
-            else:
-                target.extend(texts)
+        rows[i] = [(covered[0], len(covered), segment) for segment in cut[i] for covered in [_covered(segment, columns)]]
+    _stack_header(rows, range(start, data_at[0]))
+    _join_label_parts(lines, rows, data_at, _label_columns(rows, data_at, len(columns)))
     grid_rows = []
+    header_spans: dict[int, int] = {}
     for i in sorted(rows):
-        row: list[Cell] = []
-        column = 0
-        while column < len(columns):
-            texts = rows[i].get(column)
-            span = spans[i].get(column, 1)
-            if texts:
-                row.extend(Cell(text) for text in texts[:-1])
-                row.append(Cell(texts[-1], colspan=span))
-            else:
-                row.append(Cell(""))
-            column += span
-        grid_rows.append(row)
+        placed = rows[i]
+        if len(placed) == 1 and not _is_numeric(placed[0][2]):
+            grid_rows.append([Cell(placed[0][2].text, colspan=len(columns))])  # a line of its own
+            continue
+        if i in data_at:
+            placed = _under_header(placed, header_spans)
+        elif len(placed) > 1:
+            header_spans = {column: span for column, span, _ in placed if span > 1}
+        grid_rows.append(_grid_row(placed, len(columns)))
     block = Block("table", rows=grid_rows)
     if not read_tables([block]).read_any:
         return None
-    return LayoutTable(block, range(start, end), columns[0][0], columns[-1][1], lines[start]["top"], len(columns))
+    return LayoutTable(block, range(start, end), columns[0][0], columns[-1][1], lines[start]["top"])

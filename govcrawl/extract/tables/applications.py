@@ -89,9 +89,10 @@ def read_applications(lines: list[Line]) -> TableResult | None:
 
 def _columns(lines: list[Line]) -> list[str | None] | None:
     """The columns the header names, in order (None for a column the format does not know), or
-    None without a usable header: the header line naming 法人或其他组织, with that group replaced
-    by the types on the line under it (or one column, org_total, when none follows), else the
-    last line naming columns. Seven columns that are not all known (a header word split over two
+    None without a usable header: the last line naming 自然人 and the types itself (the last
+    header row of a grid, where rowspan labels repeat), else the line naming 法人或其他组织 with
+    that group replaced by the types on the line under it (or one column, org_total, when none
+    follows), else the last line naming columns. Seven columns that are not all known (a header word split over two
     rows, 商业 / 企业) are the national ones."""
     header: list[list[str]] = []
     for line in lines:
@@ -102,12 +103,20 @@ def _columns(lines: list[Line]) -> list[str | None] | None:
             header.append(texts)
     if not header:
         return None
-    top = next((texts for texts in header if any(_is_org_group(t) for t in texts)), header[-1])
-    below = header[header.index(top) + 1 :]
-    # the types under 法人或其他组织; 自然人 and 总计 repeated there are their rowspans
-    subtypes = [_applicant_column(t) for t in below[0] if _applicant_column(t) not in SPANNING_COLUMNS] if below else []
-    columns = [c for text in top for c in (subtypes or [ORG_GROUP_COLUMN[0]] if _is_org_group(text) else [_applicant_column(text)])]
-    if None in columns and len(columns) == len(APPLICATION_COLUMNS):
+    # a line naming 自然人 and the organisation types itself (the last header row of a grid)
+    leaves = [[_applicant_column(t) for t in texts] for texts in header if not any(_is_org_group(t) for t in texts)]
+    leaves = [columns for columns in leaves if "natural_person" in columns and len(set(columns) - {None}) >= 3]
+    if leaves:
+        columns = leaves[-1]
+    else:
+        top = next((texts for texts in header if any(_is_org_group(t) for t in texts)), header[-1])
+        below = header[header.index(top) + 1 :]
+        # the types under 法人或其他组织; 自然人 and 总计 repeated there are their rowspans
+        subtypes = [_applicant_column(t) for t in below[0] if _applicant_column(t) not in SPANNING_COLUMNS] if below else []
+        columns = [c for t in top for c in (subtypes or [ORG_GROUP_COLUMN[0]] if _is_org_group(t) else [_applicant_column(t)])]
+    while columns and columns[0] is None:
+        columns = columns[1:]  # the rest of a label or note over the label columns
+    if not columns or (None in columns and len(columns) == len(APPLICATION_COLUMNS)):
         return None
     return columns
 
