@@ -17,6 +17,7 @@ table from it; otherwise its lines stay text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from govcrawl.extract.document import Block, Cell
@@ -26,9 +27,11 @@ from govcrawl.extract.tables.applications import is_applications_line
 from govcrawl.extract.tables.labels import (
     ACTIVE_DISCLOSURE_HEADER,
     APPLICANT_HEADING,
+    APPLICATION_NOTE,
     LITIGATION_HEADING,
     article_20_item,
     label_key,
+    normalise,
     source_label,
 )
 from govcrawl.extract.tables.review_litigation import is_review_header
@@ -47,7 +50,9 @@ TRAILING_GAP_EM = 0.6
 MAX_SINGLE_LINES_INSIDE = 3
 MAX_CELL_CHARS = 80
 MAX_HEADER_LINE_CHARS = 40
-PARAGRAPH_END = frozenset("。：:；;！？!?")
+# A line above a table that is no header line: a sentence, a lead-in (…如下：) or the table's
+# caption (附表：政府信息公开情况统计表).
+PROSE_MARK = re.compile(r"[。：:；;！？!?]|表$|^附表")
 
 
 @dataclass
@@ -107,10 +112,13 @@ def _is_numeric(segment: Segment) -> bool:
     return is_value(segment.text)
 
 
-def _ends_run(line: dict, parts: list[Segment]) -> bool:
+def _ends_run(line: dict, parts: list[Segment], headings_end: bool = True) -> bool:
+    """A long line, or a report section heading — except in a statistics table, whose numbered
+    rows (「一、主动公开情况」) read like headings."""
     text = line["text"].strip()
     heading = HEADING.fullmatch(text)
-    return len(text) > MAX_CELL_CHARS or (heading is not None and section_key(heading.group("title")) is not None and len(parts) == 1)
+    is_heading = heading is not None and section_key(heading.group("title")) is not None and len(parts) == 1
+    return len(text) > MAX_CELL_CHARS or (headings_end and is_heading)
 
 
 def _run_start(lines: list[dict], cut: list[list[Segment]], start: int, limit: int) -> int:
@@ -119,7 +127,11 @@ def _run_start(lines: list[dict], cut: list[list[Segment]], start: int, limit: i
     the end of a paragraph."""
     while start > limit and start - 1 >= 0 and len(cut[start - 1]) == 1:
         text = lines[start - 1]["text"].strip()
-        if _ends_run(lines[start - 1], cut[start - 1]) or len(text) > MAX_HEADER_LINE_CHARS or text[-1:] in PARAGRAPH_END:
+        if not _is_marker(text) and (
+            _ends_run(lines[start - 1], cut[start - 1])
+            or len(text) > MAX_HEADER_LINE_CHARS
+            or PROSE_MARK.search(text)
+        ):
             break
         start -= 1
     return start
@@ -130,8 +142,9 @@ def _run_end(lines: list[dict], cut: list[list[Segment]], start: int) -> int:
     if len(cut[start]) < 2:
         return start
     end, singles = start + 1, 0
+    statistics = any(is_statistics_header(segment.text) for segment in cut[start])
     for index in range(start + 1, len(lines)):
-        if _ends_run(lines[index], cut[index]):
+        if _ends_run(lines[index], cut[index], headings_end=not statistics):
             break
         if len(cut[index]) >= 2:
             end, singles = index + 1, 0
@@ -166,13 +179,17 @@ def _covered(segment: Segment, columns: list[tuple[float, float]]) -> list[int]:
 
 def _starts_row(parts: list[Segment]) -> bool:
     """A line of its own: several cells, an enumerated label (（三）不予公开, 1.…) or a table
-    marker (第二十条第（N）项, 信息内容, a 表三 or 表四 header word)."""
-    text = parts[0].text
+    marker."""
+    return len(parts) > 1 or source_label(parts[0].text).level is not None or _is_marker(parts[0].text)
+
+
+def _is_marker(text: str) -> bool:
+    """A table's marker: 第二十条第（N）项, 信息内容, a 表三 or 表四 header word, the 表三 check
+    note, a statistics table's header."""
     return (
-        len(parts) > 1
-        or source_label(text).level is not None
-        or article_20_item(text) is not None
+        article_20_item(text) is not None
         or label_key(text) in (ACTIVE_DISCLOSURE_HEADER, APPLICANT_HEADING, LITIGATION_HEADING)
+        or normalise(text).lstrip("(").startswith(APPLICATION_NOTE)
         or is_applications_line([text])
         or is_review_header([text, LITIGATION_HEADING])
         or is_statistics_header(text)
@@ -184,14 +201,15 @@ Placed = tuple[int, int, Segment]  # (first column, columns spanned, segment)
 
 def _stack_header(rows: dict[float, list[Placed]], header: range) -> None:
     """The header lines above the first data line as the rows a grid has: cells over several
-    columns (申请人情况, 行政诉讼) and table markers rows of their own, and one row of the other
-    cells, their words joined down each column (商业 / 企业, a note wrapped over three lines)."""
+    columns (行政诉讼) and lines of one table marker (第二十条第（一）项, 申请人情况) rows of their
+    own, and one row of the other cells, their words joined down each column (商业 / 企业, 序 / 号,
+    a note wrapped over three lines)."""
     if not header:
         return
     leaf: dict[int, Placed] = {}
     for i in header:
-        if any(_starts_row([segment]) for _, _, segment in rows[i]):
-            continue  # a marker line (第二十条第（一）项, 信息内容 …) is a row as it stands
+        if len(rows[i]) == 1 and _starts_row([rows[i][0][2]]):
+            continue  # a marker line (第二十条第（一）项, 申请人情况) is a row as it stands
         own = []
         for column, span, segment in rows.pop(i):
             if span > 1:
@@ -212,14 +230,14 @@ def _label_columns(rows: dict[float, list[Placed]], data_at: list[int], width: i
     return set(range(width)) - numeric
 
 
-def _join_label_parts(lines: list[dict], rows: dict[float, list[Placed]], data_at: list[int], labels: set[int]) -> None:
+def _join_label_parts(lines: list[dict], rows: dict[float, list[Placed]], data_at: list[int], labels: set[int], header_end: int) -> None:
     """Lines that hold only label words (a label wrapped over lines, the numbers centred on one of
     them) go into a data line: a line starting a row label (（二）…, 1.…) into the data line right
     under it when that line's label does not start one itself, any other into the nearest data
     line. A word joins the label it stands over, else is a cell of its own."""
-    for i in sorted(i for i in rows if isinstance(i, int) and i > data_at[0] - 1 and i not in data_at):
+    for i in sorted(i for i in rows if isinstance(i, int) and i >= header_end and i not in data_at):
         placed = rows[i]
-        if any(span > 1 or column not in labels for column, span, _ in placed):
+        if any(column + k not in labels for column, span, _ in placed for k in range(span)):
             continue
         if any(_starts_row([segment]) for _, _, segment in placed):
             below = rows.get(i + 1) if i + 1 in data_at else None
@@ -293,8 +311,9 @@ def _table(lines: list[dict], cut: list[list[Segment]], start: int, end: int) ->
     rows: dict[float, list[Placed]] = {}
     for i in range(start, end):
         rows[i] = [(covered[0], len(covered), segment) for segment in cut[i] for covered in [_covered(segment, columns)]]
-    _stack_header(rows, range(start, data_at[0]))
-    _join_label_parts(lines, rows, data_at, _label_columns(rows, data_at, len(columns)))
+    header_end = next((i for i in range(start, data_at[0]) if source_label(cut[i][0].text).level is not None), data_at[0])
+    _stack_header(rows, range(start, header_end))
+    _join_label_parts(lines, rows, data_at, _label_columns(rows, data_at, len(columns)), header_end)
     grid_rows = []
     header_spans: dict[int, int] = {}
     for i in sorted(rows):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from govcrawl.extract.document import Cell
 from govcrawl.extract.tables.grid import Slot, expand
-from govcrawl.extract.tables.labels import label_key, source_label
+from govcrawl.extract.tables.labels import SECTION, label_key, source_label
 from govcrawl.extract.tables.values import as_count, as_wan_yuan, parse_value
 
 # Header words. A cell is the label column, the unit column, a column to skip, or a value
@@ -254,8 +254,12 @@ def _raw_label(label: str) -> str:
 
 def _row_key(label: str, group: str | None) -> tuple[str | None, str | None]:
     """(the §5.3 key a row label names or None, the group for the rows under it)."""
-    key_text = source_label(label).key
-    key_text = _OF_WHICH.sub("", key_text)
+    source = source_label(label)
+    if source.level == SECTION:
+        group = None  # 「四、行政复议数量」: a new part of the table
+    key_text = _OF_WHICH.sub("", source.key)
+    if key_text.endswith("情况"):
+        return None, group  # a heading: 「九、政府信息公开会议和培训情况」
     if len(_CHANNELS.findall(key_text)) > 1:
         return None, group  # a combined row (信函、传真申请数): raw label only
     for pattern, keys in _CONTEXT_ROWS:
@@ -263,7 +267,7 @@ def _row_key(label: str, group: str | None) -> tuple[str | None, str | None]:
             return keys[group], group
     for pattern, key in _OWN_ROWS:
         if pattern.search(key_text):
-            return key, group if _OF_WHICH.match(source_label(label).key) else None
+            return key, group if _OF_WHICH.match(source.key) else None
     for pattern, new_group, key in _GROUP_ROWS:
         if pattern.search(key_text):
             return key, new_group
