@@ -32,12 +32,11 @@ from govcrawl.extract.chrome import without_chrome_fragments
 from govcrawl.extract.document import Block, Cell
 from govcrawl.extract.sections import HEADING, section_key
 from govcrawl.extract.tables import read_tables
-from govcrawl.extract.tables.applications import is_applications_line
+from govcrawl.extract.tables.applications import is_applications_line, is_check_note
 from govcrawl.extract.tables.labels import (
     ACTIVE_DISCLOSURE_HEADER,
     APPLICANT_HEADING,
     APPLICATION_COLUMNS,
-    APPLICATION_NOTE,
     REVIEW_GROUPS,
     REVIEW_OUTCOMES,
     article_20_item,
@@ -179,14 +178,9 @@ def _starts_table(text: str) -> bool:
     return (
         article_20_item(text) is not None
         or key in (ACTIVE_DISCLOSURE_HEADER, APPLICANT_HEADING, REVIEW_MARKER)
-        or _is_check_note(text)
+        or is_check_note(text)
         or is_applications_line([text])
     )
-
-
-def _is_check_note(text: str) -> bool:
-    """表三's 「（本列数据的勾稽关系为：…）」, also without its opening bracket."""
-    return normalise(text).lstrip("(").startswith(APPLICATION_NOTE)
 
 
 def _is_table_label(text: str) -> bool:
@@ -381,7 +375,7 @@ def _marker(text: str, table: str | None) -> tuple[str, int | None, str] | None:
         return ACTIVE, None, "own"
     if key == ACTIVE_DISCLOSURE_HEADER:
         return ACTIVE, None, "header"
-    if _is_check_note(text) or key == APPLICANT_HEADING:
+    if is_check_note(text) or key == APPLICANT_HEADING:
         return APPLICATIONS, APPLICATION_WIDTH, "header"
     if key == REVIEW_MARKER:
         return REVIEW, REVIEW_WIDTH, "header"

@@ -26,12 +26,9 @@ from govcrawl.extract.tables import read_tables
 from govcrawl.extract.tables.applications import is_applications_line
 from govcrawl.extract.tables.labels import (
     ACTIVE_DISCLOSURE_HEADER,
-    APPLICANT_HEADING,
-    APPLICATION_NOTE,
     LITIGATION_HEADING,
     article_20_item,
     label_key,
-    normalise,
     source_label,
 )
 from govcrawl.extract.tables.review_litigation import is_review_header
@@ -188,8 +185,7 @@ def _is_marker(text: str) -> bool:
     note, a statistics table's header."""
     return (
         article_20_item(text) is not None
-        or label_key(text) in (ACTIVE_DISCLOSURE_HEADER, APPLICANT_HEADING, LITIGATION_HEADING)
-        or normalise(text).lstrip("(").startswith(APPLICATION_NOTE)
+        or label_key(text) in (ACTIVE_DISCLOSURE_HEADER, LITIGATION_HEADING)
         or is_applications_line([text])
         or is_review_header([text, LITIGATION_HEADING])
         or is_statistics_header(text)

@@ -72,7 +72,7 @@ STAT_PATTERNS: tuple[tuple[str, str, str | None], ...] = (
 NONE_HAPPENED = r"(?:(?:未|没有)(?:发生|出现|收到|接到|受理|产生|有)|(?:^|本年度?|全年)无)"
 # (key, pattern) of a clause that states a count as nothing. The clause must not hold a figure.
 ZERO_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("applications.new_received", rf"(?:未|没有)(?:收到|受理|接到|接收)(?:任何)?[^,。;\d复议诉讼]{{0,16}}?(?:政府)?信息公开申请"),
+    ("applications.new_received", r"(?:未|没有)(?:收到|受理|接到|接收)(?:任何)?[^,。;\d复议诉讼]{0,16}?(?:政府)?信息公开申请"),
     ("applications.new_received", r"^(?:本年度?|全年|\d{4}年度?)?无(?:政府)?信息公开申请"),
     ("review.total", rf"{NONE_HAPPENED}[^,。;\d]{{0,20}}?行政复议"),
     ("litigation.total", rf"{NONE_HAPPENED}[^,。;\d]{{0,30}}?行政诉讼"),

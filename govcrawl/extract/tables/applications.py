@@ -60,7 +60,7 @@ def is_applications_line(line: Line) -> bool:
     for text in line:
         if is_value(text):
             continue
-        if normalise(text).startswith(APPLICATION_NOTE) or label_key(text) == APPLICANT_HEADING:
+        if _is_header_note(text):
             return True
         label = source_label(text)
         if label.level not in (None, SUB) and _top_label(label) is not None:
@@ -130,9 +130,14 @@ def _is_org_group(text: str) -> bool:
     return label_key(text) == ORG_GROUP_COLUMN[1]
 
 
+def is_check_note(text: str) -> bool:
+    """表三's 「（本列数据的勾稽关系为：…）」, also without its opening bracket."""
+    return normalise(text).lstrip("(").startswith(APPLICATION_NOTE)
+
+
 def _is_header_note(text: str) -> bool:
-    key = normalise(text).lstrip("(")
-    return key.startswith(APPLICATION_NOTE) or label_key(text) == APPLICANT_HEADING
+    """The check note or 申请人情况."""
+    return is_check_note(text) or label_key(text) == APPLICANT_HEADING
 
 
 def _row_key(labels: list[str], group: str | None) -> tuple[str | None, str | None, str | None]:
