@@ -277,6 +277,19 @@ def test_checks_run_over_the_columns_a_copy_has():
     assert not any(rule.startswith("applications_row_total.") for rule in map(lambda c: c["rule"], run_checks(without_total, {})))
 
 
+@pytest.mark.parametrize("order", [[0, 1, 2, 3, 4], [4, 0, 1, 2, 3]], ids=["national order", "总计 first"])
+def test_review_table_with_the_groups_as_rows(order):
+    outcomes = [REVIEW_OUTCOMES[i] for i in order]
+    values = {"admin_review": [3, 1, 0, 1, 5], "litigation_direct": [0, 0, 1, 0, 1], "litigation_after_review": [2, 0, 0, 0, 2]}
+    rows = [[td("", colspan=2)] + [td(label) for _, label in outcomes]]
+    rows.append([td("行政复议", colspan=2)] + [td(str(values["admin_review"][i])) for i in order])
+    rows.append([td("行政诉讼", rowspan=2), td("未经复议直接起诉")] + [td(str(values["litigation_direct"][i])) for i in order])
+    rows.append([td("复议后起诉")] + [td(str(values["litigation_after_review"][i])) for i in order])
+    reading = read_tables(blocks_from_html(table_html(rows)))
+    keys = [key for key, _ in REVIEW_OUTCOMES]
+    assert reading.tables["review_litigation"] == {group: dict(zip(keys, v)) for group, v in values.items()}
+
+
 def test_gov2021_other_handling_rows_and_colspan_on_another_column():
     raws = {key: [str(i), "0", "0", "1", "0", "2", str(i + 3)] for i, (key, _) in enumerate(application_row_labels("gov2021"))}
     reading = read_tables(blocks_from_html(applications_html("gov2021", raws, colspan_at=1)))
