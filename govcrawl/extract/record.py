@@ -16,6 +16,7 @@ from govcrawl.extract.metadata import (
     is_report_title,
     labelled_date,
     labelled_source,
+    opening_year,
     published_from,
     statistics_period,
     title_year,
@@ -73,7 +74,14 @@ class Reading:
     @property
     def year(self) -> int | None:
         year = title_year(self.title) or title_year(self.body.title_line)
-        return year if year is not None or self.period is None else self.period.start_year
+        if year is None and self.period is not None:
+            year = self.period.start_year
+        return year if year is not None or self.body.title_line else opening_year(self.opening)
+
+    @property
+    def opening(self) -> str | None:
+        """The body's first paragraph, where a body without a title says whose year it is."""
+        return next((b.text for b in self.body.blocks if b.kind == "text" and b.text.strip()), None)
 
     @property
     def tables_read(self) -> bool:
@@ -112,7 +120,7 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
     blank_form = year is None and all_blank(reading)
     if blank_form:
         reading = TableReading(format=reading.format)
-    unit = unit_from(title, source.unit_hint)
+    unit = unit_from(title, source.unit_hint, opening=None if content.body.title_line else content.opening)
     tables_read = reading.read_any
     fmt = reading.format or _format_by_year(year)
     prose_stats = keys_of_format(content.stats, fmt)
