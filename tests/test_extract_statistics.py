@@ -15,7 +15,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from govcrawl.extract import extract
+from govcrawl.extract import Attachment, extract
 
 from .pdfs import PdfTable, report_pdf
 
@@ -259,6 +259,16 @@ def test_the_table_in_a_workbook_attachment_is_read():
     table = national()
     record = extract(as_xlsx(table), source_file="统计表.xlsx").record
     assert record["stats"] == table.stats and record["via"] == "xlsx"
+
+
+def test_the_table_in_an_attachment_of_the_report_page_is_read():
+    """The report page's prose, its statistics table in a linked workbook."""
+    table = national()
+    page = as_html(StatisticsTable([], {}))  # the page without the table's rows
+    attachment = Attachment(url="http://gk.tj.gov.cn/att/tjb.xlsx", name="政府信息公开情况统计表.xlsx", body=as_xlsx(table))
+    record = extract(page, source_file="page.html", attachments=[attachment]).record
+    assert record["stats"] == table.stats and record["stats_extra"] == table.extra
+    assert record["title"] == TITLE and [s["title"] for s in record["sections"]] == SECTIONS
 
 
 def test_the_year_column_is_found_by_its_header_whatever_it_is_called():
