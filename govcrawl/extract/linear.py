@@ -16,9 +16,10 @@ Text files (and the text of PDF/DOC files) carry 表二/表三/表四 flattened 
   labels are written on the first row of the group only (the 表三 reader carries them forward).
 
 A region starts at a line carrying a table marker (a 「第二十条第（N）项」 block header, 「信息内容」,
-the 表三 check note or applicant heading or an enumerated 表三 label, 「行政复议」) and runs to
-the next report section heading or prose line. It becomes a table block only when the table
-readers (tables/) read a statutory table from it; otherwise its lines stay text. Nothing is
+the 表三 check note or applicant heading or an enumerated 表三 label, 「行政复议」, the header of
+a pre-2019 statistics table) and runs to the next report section heading or prose line. It
+becomes a table block only when the table readers (tables/) read a statutory or statistics
+table from it; otherwise its lines stay text. Nothing is
 filled in: a row whose value cells cannot be counted exactly is handed on in a form the readers
 skip.
 """
@@ -49,7 +50,6 @@ from govcrawl.extract.tables.statistics import (
     is_statistics_header,
     is_statistics_header_word,
     is_unit,
-    read_statistics,
 )
 from govcrawl.extract.tables.values import is_value
 
@@ -96,47 +96,33 @@ def tables_in_lines(lines: list[str]) -> list[Block]:
 
 
 def _table_at(lines: list[str], start: int) -> tuple[Block, int] | None:
-    """(the table block, the index after its region) when a table region starts at `start`."""
+    """(the table block, the index after its region) when a table region starts at `start`.
+
+    A pre-2019 statistics table (tables/statistics.py) starts at its header; its rows include
+    numbered headings (「一、主动公开情况」), so only prose ends its region, and written one cell
+    per line its rows are cut at the header's width, up to the first row that is not one of the
+    table's (a label, a unit, values)."""
     first = _first_cell(lines[start])
     if first is None:
         return None
-    if is_statistics_header(first):
-        return _statistics_table_at(lines, start)
-    if not _starts_table(first):
+    statistics = is_statistics_header(first)
+    if not statistics and not _starts_table(first):
         return None
     shape = _shape(lines, start)
-    end = _region_end(lines, start, shape)
+    end = _region_end(lines, start, shape, headings_end=not statistics)
     region = lines[start:end]
     if shape == PIPE_ROWS:
         rows = _pipe_rows(region)
     elif shape == TAB_CELLS:
         rows = _tab_rows(region)
+    elif statistics:
+        rows, used = _fixed_width_rows(_rhythm_cells(region), len(region))
+        end = start + used
     else:
         rows = _stream_rows([(text, soft) for text, soft, _ in _rhythm_cells(region)], blank_label_cells=False)
     block = Block("table", rows=[[Cell(text) for text in row] for row in rows if row])
     reading = read_tables([block])
-    if all(table is None for table in reading.tables.values()):
-        return None
-    return block, end
-
-
-def _statistics_table_at(lines: list[str], start: int) -> tuple[Block, int] | None:
-    """The pre-2019 statistics table (tables/statistics.py) whose header starts at `start`. Its
-    rows include numbered headings (「一、主动公开情况」), so only prose ends its region; written
-    one cell per line, its rows are cut at the header's width, up to the first row that is not
-    one of the table's (a label, a unit, values)."""
-    shape = _shape(lines, start)
-    end = _region_end(lines, start, shape, headings_end=False)
-    region = lines[start:end]
-    if shape == PIPE_ROWS:
-        rows = _pipe_rows(region)
-    elif shape == TAB_CELLS:
-        rows = _tab_rows(region)
-    else:
-        rows, used = _fixed_width_rows(_rhythm_cells(region), len(region))
-        end = start + used
-    block = Block("table", rows=[[Cell(text) for text in row] for row in rows if row])
-    if not read_statistics([block.rows]).stats:
+    if not (reading.statistics if statistics else any(table is not None for table in reading.tables.values())):
         return None
     return block, end
 

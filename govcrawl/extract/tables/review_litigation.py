@@ -37,10 +37,10 @@ def _outcome_columns(line: Line) -> list[str] | None:
     """The five outcomes, in order, of a line that names them and no group: the header of a copy
     that writes the groups as rows (行政复议 | 3 | 0 | …; 未经复议直接起诉 | …)."""
     texts = [text for text in line if text.strip() and not is_value(text)]
-    outcomes = [_outcome(text) for text in texts]
-    if len(outcomes) != len(REVIEW_OUTCOMES) or set(outcomes) != {o for o, _ in REVIEW_OUTCOMES}:
+    if len(texts) != len(REVIEW_OUTCOMES):
         return None
-    return outcomes
+    outcomes = [_outcome(text) for text in texts]
+    return outcomes if set(outcomes) == {o for o, _ in REVIEW_OUTCOMES} else None
 
 
 def _read_transposed(lines: list[Line]) -> TableResult | None:

@@ -33,6 +33,9 @@ CUMULATIVE_HEADER = re.compile(r"累计|历年|总计至今|截至")
 YEAR_HEADER = re.compile(r"本年|本期|当年|(19|20)\d{2}年|^(数量|数值|统计数|数据|合计|本年度)$")
 UNITS = frozenset({"条", "件", "次", "篇", "个", "人", "人次", "万元", "元", "项", "家", "场", "期"})
 MONEY_UNITS = frozenset({"万元", "元"})
+# The header is among a table's first rows, and names its label column with one of these words.
+HEADER_ROWS = 6
+HEADER_WORDS = ("指标", "项目", "内容")
 # A statistics table has at least this many rows mapped to §5.3 keys.
 MIN_KEYED_ROWS = 3
 _OF_WHICH = re.compile(r"^(其中|含|包括)")
@@ -129,6 +132,8 @@ def read_statistics(tables: list[list[list[Cell]]]) -> StatisticsReading:
     reading = StatisticsReading()
     columns: _Columns | None = None
     for rows in tables:
+        if columns is None and not _may_have_header(rows):
+            continue
         grid = expand(rows)
         found = _columns(grid)
         start = 0
@@ -144,6 +149,11 @@ def read_statistics(tables: list[list[list[Cell]]]) -> StatisticsReading:
                 reading.extra.setdefault(label, value)
             reading.cells.extend(part.cells)
     return reading
+
+
+def _may_have_header(rows: list[list[Cell]]) -> bool:
+    """A cheap look for a header word among the first rows before the grid is built."""
+    return any(word in cell.text for row in rows[:HEADER_ROWS] for cell in row for word in HEADER_WORDS)
 
 
 def is_statistics_header(text: str) -> bool:
@@ -184,7 +194,7 @@ def _is_header_word(key: str) -> bool:
 def _columns(grid: list[list[Slot]]) -> _Columns | None:
     """The header among the first rows and the columns it names. Header rows stacked under the
     first one (数量 over 本年度 | 历年累计) are read together, column by column."""
-    for index, row in enumerate(grid[:6]):
+    for index, row in enumerate(grid[:HEADER_ROWS]):
         first = _keys(row)
         if not any(LABEL_HEADER.search(key) for key in first.values()):
             continue
