@@ -12,7 +12,8 @@ that neither starts a row (an enumerated label, a table marker) nor spans column
 rest of a label: it is joined to the nearest data line's cell in its column.
 
 The candidate becomes a table block only when the table readers read a statutory or statistics
-table from it; otherwise its lines stay text.
+table from it, or when it may be the rest of a table begun on the page before (at the top of the
+page, or under a repeated header); otherwise its lines stay text.
 """
 
 from __future__ import annotations
@@ -163,10 +164,19 @@ def _columns(data: list[list[Segment]]) -> list[tuple[float, float]]:
     return [(x0, x1) for x0, x1 in merged]
 
 
+def _edges(columns: list[tuple[float, float]]) -> list[float]:
+    """Where one column's share of the line ends and the next one's begins: mid-gap."""
+    return [(columns[i][1] + columns[i + 1][0]) / 2 for i in range(len(columns) - 1)]
+
+
+def _column_at(x: float, columns: list[tuple[float, float]]) -> int:
+    return sum(1 for edge in _edges(columns) if x > edge)
+
+
 def _covered(segment: Segment, columns: list[tuple[float, float]]) -> list[int]:
     """The columns a segment lies over, each column reaching to the middle of the gaps beside
     it (a header word centred over three narrow columns covers the three); at least one."""
-    edges = [(columns[i][1] + columns[i + 1][0]) / 2 for i in range(len(columns) - 1)]
+    edges = _edges(columns)
     lefts, rights = [float("-inf")] + edges, edges + [float("inf")]
     over = [i for i in range(len(columns)) if min(segment.x1, rights[i]) - max(segment.x0, lefts[i]) > MIN_OVERLAP]
     if over:
@@ -226,14 +236,16 @@ def _label_columns(rows: dict[float, list[Placed]], data_at: list[int], width: i
     return set(range(width)) - numeric
 
 
-def _join_label_parts(lines: list[dict], rows: dict[float, list[Placed]], data_at: list[int], labels: set[int], header_end: int) -> None:
+def _join_label_parts(lines: list[dict], rows: dict[float, list[Placed]], data_at: list[int], labels: set[int],
+                      header_end: int, columns: list[tuple[float, float]]) -> None:  # fmt: skip
     """Lines that hold only label words (a label wrapped over lines, the numbers centred on one of
     them) go into a data line: a line starting a row label (（二）…, 1.…) into the data line right
     under it when that line's label does not start one itself, any other into the nearest data
-    line. A word joins the label it stands over, else is a cell of its own."""
+    line. A word joins the label it stands over in the same column, else is a cell of its own."""
     for i in sorted(i for i in rows if isinstance(i, int) and i >= header_end and i not in data_at):
         placed = rows[i]
-        if any(column + k not in labels for column, span, _ in placed for k in range(span)):
+        # by where its words are centred: a wide label may reach into the 序号 column's share
+        if any(_column_at(segment.center, columns) not in labels for _, _, segment in placed):
             continue
         if any(_starts_row([segment]) for _, _, segment in placed):
             below = rows.get(i + 1) if i + 1 in data_at else None
@@ -244,10 +256,11 @@ def _join_label_parts(lines: list[dict], rows: dict[float, list[Placed]], data_a
             owner = min(data_at, key=lambda d: (abs(lines[d]["top"] - lines[i]["top"]), -d))
         else:
             continue
-        for column, span, part in rows.pop(i):
-            same = next((s for c, _, s in rows[owner] if part.x0 < s.x1 and part.x1 > s.x0), None)
-            if same is None:
-                rows[owner] = sorted(rows[owner] + [(column, span, part)], key=lambda item: item[2].x0)
+        for _, _, part in rows.pop(i):
+            same = next((s for c, _, s in rows[owner] if part.x0 < s.x1 and part.x1 > s.x0
+                         and _column_at(s.center, columns) == _column_at(part.center, columns)), None)
+            if same is None:  # a cell of its own, in the column its words are centred in
+                rows[owner] = sorted(rows[owner] + [(_column_at(part.center, columns), 1, part)], key=lambda item: item[2].x0)
             elif i < owner:
                 same.text = part.text + same.text
             else:
@@ -309,7 +322,7 @@ def _table(lines: list[dict], cut: list[list[Segment]], start: int, end: int) ->
         rows[i] = [(covered[0], len(covered), segment) for segment in cut[i] for covered in [_covered(segment, columns)]]
     header_end = next((i for i in range(start, data_at[0]) if source_label(cut[i][0].text).level is not None), data_at[0])
     _stack_header(rows, range(start, header_end))
-    _join_label_parts(lines, rows, data_at, _label_columns(rows, data_at, len(columns)), header_end)
+    _join_label_parts(lines, rows, data_at, _label_columns(rows, data_at, len(columns)), header_end, columns)
     grid_rows = []
     header_spans: dict[int, int] = {}
     for i in sorted(rows):
@@ -323,6 +336,9 @@ def _table(lines: list[dict], cut: list[list[Segment]], start: int, end: int) ->
             header_spans = {column: span for column, span, _ in placed if span > 1}
         grid_rows.append(_grid_row(placed, len(columns)))
     block = Block("table", rows=grid_rows)
-    if not read_tables([block]).read_any:
+    # The rest of a table the page before began (at the top of the page, or under the header it
+    # repeats) may be too short to be read alone: it is kept, to be joined to that table.
+    continued = start == 0 or any(_is_marker(segment.text) for segment in cut[start])
+    if not continued and not read_tables([block]).read_any:
         return None
     return LayoutTable(block, range(start, end), columns[0][0], columns[-1][1], lines[start]["top"])
