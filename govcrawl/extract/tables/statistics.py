@@ -124,11 +124,13 @@ class _Columns:
     label: list[int]  # grid columns holding label text
     unit: int | None
     year: int
+    width: int  # grid columns: the part of the table on the next page has as many
 
 
 def read_statistics(tables: list[list[list[Cell]]]) -> StatisticsReading:
     """The statistics table among the document's tables (a table split over blocks or pages is
-    read part by part, each part with the header its block carries or the last one seen)."""
+    read part by part, each part with the header its block carries or, when it has the same
+    columns, the last one seen)."""
     reading = StatisticsReading()
     columns: _Columns | None = None
     for rows in tables:
@@ -139,7 +141,7 @@ def read_statistics(tables: list[list[list[Cell]]]) -> StatisticsReading:
         start = 0
         if found is not None:
             columns, start = found, found.header_rows
-        elif columns is None or not reading.stats:
+        elif columns is None or not reading.stats or not grid or len(grid[0]) != columns.width:
             continue
         part = _read_rows(grid[start:], columns)
         if len(part.stats) >= MIN_KEYED_ROWS or (reading.stats and part.cells):
@@ -216,7 +218,7 @@ def _columns(grid: list[list[Slot]]) -> _Columns | None:
             return None
         label_columns = [c for c in range(min(label), unit if unit is not None else current[0])
                          if not SKIP_HEADER.search(joined[c])]
-        return _Columns(end, label_columns, unit, current[0])
+        return _Columns(end, label_columns, unit, current[0], width)
     return None
 
 
