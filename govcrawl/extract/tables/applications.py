@@ -16,6 +16,8 @@ only on the first row of the group.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from govcrawl.extract.tables.grid import Line
 from govcrawl.extract.tables.labels import (
     APPLICANT_HEADING,
@@ -181,6 +183,7 @@ def _classify(label: SourceLabel, group: str | None) -> tuple[str | None, str | 
     return _top_label(label) or (None, None)
 
 
+@lru_cache(maxsize=4096)  # the same labels are compared on every page
 def _top_label(label: SourceLabel) -> tuple[str, str | None] | None:
     candidates = [
         (payload, number, text) for payload, level, number, text in _TOP_LABELS if label.level in (None, level)

@@ -10,6 +10,8 @@ the national order applies.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from govcrawl.extract.tables.grid import Line
 from govcrawl.extract.tables.labels import LITIGATION_HEADING, REVIEW_GROUPS, REVIEW_OUTCOMES, best_match, source_label
 from govcrawl.extract.tables.result import TableResult, all_blank, split_line
@@ -103,10 +105,12 @@ def _layout(header: list[Line]) -> Layout | None:
     return columns, groups
 
 
+@lru_cache(maxsize=4096)  # header words repeat on every line a table reader looks at
 def _group(text: str) -> str | None:
     candidates = [(key, None, label) for key, label in (*REVIEW_GROUPS, (LITIGATION_HEADING, LITIGATION_HEADING))]
     return best_match(source_label(text), candidates)
 
 
+@lru_cache(maxsize=4096)
 def _outcome(text: str) -> str | None:
     return best_match(source_label(text), [(key, None, label) for key, label in REVIEW_OUTCOMES])
