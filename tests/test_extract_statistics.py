@@ -1,6 +1,7 @@
 """The pre-2019 statistics table (《政府信息公开情况统计表》, 国办发〔2014〕32号, report-format.md §5.3)
 read into `stats` and `stats_extra`: the national table rendered as a report page's HTML table, as
-text in the three linearised shapes, as a PDF with and without ruling lines and as a workbook,
+text in the three linearised shapes, as a PDF with and without ruling lines, as a Word document
+and as a workbook,
 with and without 序号 and 历年累计 columns; random tables of it read back exactly; the older coded
 forms; and tables whose year column cannot be told apart, which are not read."""
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 import html
 import io
 import random
+import zipfile
 
 import openpyxl
 import pytest
@@ -219,6 +221,44 @@ def as_xlsx(table: StatisticsTable) -> bytes:
     return buffer.getvalue()
 
 
+DOCX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="word/document.xml"/></Relationships>'
+    ),
+}
+
+
+def as_docx(table: StatisticsTable) -> bytes:
+    """A Word document as Word writes one: paragraphs, then the table (w:tbl) and more paragraphs."""
+    def paragraph(text):
+        return f"<w:p><w:r><w:t>{html.escape(text)}</w:t></w:r></w:p>"
+
+    def row(cells):
+        return "<w:tr>" + "".join(f"<w:tc>{paragraph(c)}</w:tc>" for c in cells) + "</w:tr>"
+
+    body = "".join(paragraph(p) for p in BEFORE) + "<w:tbl>" + "".join(row(r) for r in table.cells()) + "</w:tbl>"
+    body += "".join(paragraph(p) for p in AFTER)
+    document = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                f"<w:body>{body}</w:body></w:document>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        for name, content in {**DOCX_PARTS, "word/document.xml": document}.items():
+            package.writestr(name, content)
+    return buffer.getvalue()
+
+
 def _number(text: str) -> bool:
     try:
         float(text)
@@ -234,6 +274,7 @@ SHAPES = {
     "tab": (lambda t: as_text(t, "tab"), "page.txt"),
     "pdf": (lambda t: as_pdf(t, ruled=True), "report.pdf"),
     "pdf without rulings": (lambda t: as_pdf(t, ruled=False), "report.pdf"),
+    "docx": (as_docx, "report.docx"),
 }
 
 
