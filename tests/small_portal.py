@@ -9,6 +9,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import jsonlines
+
 from replica import server as replica_server
 from replica.server import DEFAULT_SITES, ReplicaServer
 
@@ -57,3 +59,9 @@ def crawl_small_portal(
         for path in endpoints:
             replica_server.DYNAMIC_HANDLERS.pop((HOST, path))
     return completed, work / "output" / "latest" / "faulty"
+
+
+def read_lines(path: Path) -> list[dict]:
+    """The lines of a run's jsonl file."""
+    with jsonlines.open(path) as reader:
+        return list(reader)

@@ -9,13 +9,11 @@ DOWNLOAD_MAXSIZE with and without Content-Length, a server error, a server that 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import jsonlines
 import pytest
 
 from . import faults
-from .small_portal import HOST, REPORT_PAGE, crawl_small_portal
+from .small_portal import HOST, REPORT_PAGE, crawl_small_portal, read_lines as read
 
 MAXSIZE = 4_000_000
 FAULTS = {
@@ -40,11 +38,6 @@ def crawl(tmp_path_factory):
         # Seven of eight pages fail here on purpose: the error-share check would (rightly) fail the run.
         "-s", "GOVCRAWL_MAX_ERROR_SHARE=1",
     )
-
-
-def read(path: Path) -> list[dict]:
-    with jsonlines.open(path) as reader:
-        return list(reader)
 
 
 def test_the_crawl_finishes_with_the_good_report(crawl):

@@ -9,6 +9,7 @@ document.xml inflates to 20 MB, 45,000 rectangles on a PDF page) with the defaul
 
 from __future__ import annotations
 
+import json
 import resource
 import subprocess
 import sys
@@ -16,7 +17,6 @@ import time
 from dataclasses import fields
 from pathlib import Path
 
-import jsonlines
 import pytest
 
 from govcrawl.cms.list_rules import PagesCut
@@ -26,7 +26,7 @@ from govcrawl.extract.formats import media_type_of
 from govcrawl.workers import ExtractionPool
 
 from . import hostile
-from .small_portal import HOST, REPORT_PAGE, crawl_small_portal
+from .small_portal import HOST, REPORT_PAGE, crawl_small_portal, read_lines
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REAL_FILES = sorted([*(SHARED / "seeds").iterdir(), *(SHARED / "samples").iterdir()])
@@ -203,7 +203,7 @@ def test_parse_reports_each_bad_file_and_prints_every_other_record(tmp_path):
     completed = subprocess.run([sys.executable, "-m", "govcrawl.cli", "parse", *files], cwd=tmp_path,
                                capture_output=True, text=True, timeout=120)
     assert completed.returncode == 1
-    records = [__import__("json").loads(line) for line in completed.stdout.splitlines()]
+    records = [json.loads(line) for line in completed.stdout.splitlines()]
     assert [r["source_file"] for r in records] == ["doctype.html", "prolog.html", "deep.html"]
     assert [r["year"] for r in records[1:]] == [2020, 2020]
     errors = completed.stderr.splitlines()
@@ -257,9 +257,11 @@ def crawl(tmp_path_factory):
     )
 
 
-def read_lines(path: Path) -> list[dict]:
-    with jsonlines.open(path) as reader:
-        return list(reader)
+def the_entry(run_dir: Path, page: str) -> dict:
+    """The one error entry of a page (there must be exactly one)."""
+    entries = [e for e in read_lines(run_dir / "errors.jsonl") if e["url"].endswith(page)]
+    assert len(entries) == 1, entries
+    return entries[0]
 
 
 def test_the_crawl_finishes_with_every_good_report(crawl):
@@ -274,20 +276,16 @@ def test_the_crawl_finishes_with_every_good_report(crawl):
 
 @pytest.mark.parametrize("name", HOSTILE_PAGES)
 def test_every_hostile_page_is_one_error_entry_naming_its_limit(crawl, name):
-    _completed, run_dir = crawl
-    entries = [e for e in read_lines(run_dir / "errors.jsonl") if e["url"].endswith(name)]
-    assert len(entries) == 1, entries
+    entry = the_entry(crawl[1], name)
     _raw, stage, error = HOSTILE_PAGES[name]
-    assert entries[0]["stage"] == stage and entries[0]["error"] == error, entries[0]
+    assert entry["stage"] == stage and entry["error"] == error, entry
 
 
 @pytest.mark.parametrize("name", HOSTILE_ATTACHMENTS)
 def test_a_page_whose_report_is_a_hostile_attachment_is_one_error_entry(crawl, name):
-    _completed, run_dir = crawl
-    entries = [e for e in read_lines(run_dir / "errors.jsonl") if e["url"].endswith(name)]
-    assert len(entries) == 1, entries
+    entry = the_entry(crawl[1], name)
     file_name, _raw, limit = HOSTILE_ATTACHMENTS[name]
-    assert entries[0]["stage"] == "attachment" and file_name in entries[0]["detail"] and limit in entries[0]["detail"]
+    assert entry["stage"] == "attachment" and file_name in entry["detail"] and limit in entry["detail"], entry
 
 
 def test_the_pager_past_its_limit_is_one_list_error_entry(crawl):
