@@ -141,10 +141,10 @@ def test_a_doctype_alone_is_an_empty_page_not_an_exception():
 
 
 def test_a_document_past_the_time_limit_has_its_worker_stopped_and_the_next_is_read():
-    pool = ExtractionPool(workers=1, limits=Limits(seconds=1.0))
+    pool = ExtractionPool(workers=1, limits=Limits(seconds=1.0, max_pdf_graphics_per_page=10_000))
     try:
         started = time.monotonic()
-        slow = pool.extract(hostile.pdf_of_rectangles(2_900))  # under every size limit; its tables take seconds
+        slow = pool.extract(hostile.pdf_of_rectangles(7_000))  # under every size limit; its tables take 25 s
         with pytest.raises(LimitExceeded) as refused:
             slow.result()
         assert time.monotonic() - started < 15  # 1 s of reading, plus starting a worker on a busy machine
@@ -219,8 +219,8 @@ ATTACHMENT_PAGE = """<html><head><title>{title}</title></head><body><div id="zoo
 HOSTILE_PAGES = {
     # name: (bytes served, stage, what the entry names)
     "t20240102_1.html": (hostile.html_of_spanning_cells(3000), "extract", "limit EXTRACT_MAX_TABLE_CELLS"),
-    "t20240102_2.html": (hostile.pdf_of_rectangles(4_000), "extract", "limit EXTRACT_MAX_PDF_GRAPHICS_PER_PAGE"),
-    "t20240102_3.html": (hostile.pdf_of_rectangles(2_900), "extract", "limit EXTRACT_SECONDS"),
+    "t20240102_2.html": (hostile.pdf_of_rectangles(8_500), "extract", "limit EXTRACT_MAX_PDF_GRAPHICS_PER_PAGE"),
+    "t20240102_3.html": (hostile.pdf_of_rectangles(7_000), "extract", "limit EXTRACT_SECONDS"),
     "t20240102_4.html": (hostile.html_of_size(6 * 1024 * 1024), "extract", "limit EXTRACT_MAX_HTML_BYTES"),
 }
 HOSTILE_ATTACHMENTS = {
@@ -250,8 +250,10 @@ def crawl(tmp_path_factory):
         links.append((f"./202401/{name}", title))
     return crawl_small_portal(
         tmp_path_factory.mktemp("limits"), links, files, None,
-        # Low enough that the slow PDF meets it, far above what the real report needs.
-        "-s", "EXTRACT_SECONDS=3", "-s", "EXTRACT_WORKERS=2", "-s", "LIST_MAX_PAGES=3",
+        # The slow PDF (its tables take 25 s) is under the graphics limit and meets the time limit,
+        # which is far above what the real report needs (0.2 s).
+        "-s", "EXTRACT_SECONDS=5", "-s", "EXTRACT_MAX_PDF_GRAPHICS_PER_PAGE=8000",
+        "-s", "EXTRACT_WORKERS=2", "-s", "LIST_MAX_PAGES=3",
         "-s", "GOVCRAWL_MAX_ERROR_SHARE=1",  # most pages fail here on purpose
         index_script='<script>createPageHTML(2000000, 0, "index", "html");</script>',
     )
