@@ -111,6 +111,22 @@ def test_a_pager_announcing_two_million_pages_is_followed_up_to_the_limit():
     assert cut == PagesCut(f"http://{HOST}/gknb/index.html", 2_000_000, 1000)
 
 
+def test_a_hanweb_list_announcing_a_billion_records_is_followed_up_to_the_limit():
+    from scrapy.http import HtmlResponse
+
+    from govcrawl.cms.hanweb import HanwebRules
+    from govcrawl.definitions import load_definitions
+
+    (linhai,) = [d for d in load_definitions([]) if d.name == "linhai"]
+    url = "http://www.linhai.gov.cn/col/col1/index.html"
+    page = ("<html><body><script>$.jpage({perPage: 5, totalRecord: 1000000000, groupSize: 3,"
+            " ajaxParam: {\"col\": 1}});</script></body></html>")
+    *requests, cut = HanwebRules(linhai).further_pages(HtmlResponse(url, body=page.encode(), encoding="utf-8"))
+    # 1,000 windows of 15 records, the first being the page itself: the last starts at 999 × 15 + 1.
+    assert len(requests) == 999 and requests[-1].url.endswith("?startrecord=14986&endrecord=15000&perpage=5")
+    assert cut == PagesCut(url, 66_666_667, 1000)
+
+
 # -- pages that used to be lost now read as browsers read them -----------------------------------
 
 

@@ -11,12 +11,13 @@ parameters, answering the same datastore XML. Both are read here without a brows
 from __future__ import annotations
 
 import json
+import math
 import re
 from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from govcrawl.cms.list_rules import REPORT_TEXT, ListPage, ListRules, names_unit
+from govcrawl.cms.list_rules import REPORT_TEXT, ListPage, ListRules, PagesCut, names_unit, pages_within
 
 ARTICLE_PATH = re.compile(r"^/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$|^/module/xxgk/xxgkAnnualReport\.jsp$")
 COLUMN_PATH = re.compile(r"^/col/col\d+/(?:index\.html)?$|^/module/web/jpage/dataproxy\.jsp$")
@@ -45,9 +46,10 @@ class HanwebRules(ListRules):
         found = response.css("a[href]") if "html" in response.headers.get("Content-Type", b"html").decode() else []
         return [*found, *Selector(text="".join(records) or "<p></p>").css("a[href]")]
 
-    def further_pages(self, response) -> list[ListPage]:
+    def further_pages(self, response) -> list[ListPage | PagesCut]:
         """The dataproxy requests after the first page, as the column page's jpage call makes them:
-        `groupSize` pages of `perPage` records per request, the window never cut at the total."""
+        `groupSize` pages of `perPage` records per request, the window never cut at the total; up
+        to max_pages requests in all, a request counting as one page (then a PagesCut)."""
         per_page, total, params = (p.search(response.text) for p in (JPAGE_PER_PAGE, JPAGE_TOTAL, JPAGE_PARAMS))
         if not (per_page and total and params):
             return []
@@ -56,11 +58,12 @@ class HanwebRules(ListRules):
         window = per_page * (int(group.group(1)) if group else 1)
         proxy = JPAGE_PROXY.search(response.text)
         formdata = {key: str(value) for key, value in json.loads(params.group(1)).items()}
+        requests, cut = pages_within(math.ceil(total / window) if window > 0 else 1, self.max_pages, response.url)
         return [
             ListPage(
                 url=f"{proxy.group(1) if proxy else '/module/web/jpage/dataproxy.jsp'}"
                 f"?startrecord={start}&endrecord={start + window - 1}&perpage={per_page}",
                 formdata=formdata,
             )
-            for start in range(window + 1, total + 1, window)
-        ]
+            for start in range(window + 1, min(total, requests * window) + 1, window)
+        ] + cut
