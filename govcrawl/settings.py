@@ -54,7 +54,7 @@ ITEM_PIPELINES = {
     "govcrawl.pipelines.extract.ExtractPipeline": 300,
 }
 # Raw bytes of every fetched report page and attachment, stored by sha256 so a later run can
-# re-extract without recrawling. Empty = keep nothing (and download no attachments).
+# re-extract without recrawling. Empty = keep nothing (attachments are still fetched and read).
 RAW_STORE_DIR = "output/raw"
 # Attachments larger than this are not downloaded (an error entry on the record instead).
 ATTACHMENT_MAXSIZE = 50 * 1024 * 1024

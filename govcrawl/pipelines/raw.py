@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from govcrawl.items import ReportPage
+from govcrawl.pipelines import report_page
 
 
 class RawStorePipeline:
@@ -21,13 +21,15 @@ class RawStorePipeline:
         return cls(crawler.settings.get("RAW_STORE_DIR", ""))
 
     def process_item(self, item):
-        if self.store_dir is None or not isinstance(item, ReportPage):
+        page = report_page(item)
+        if self.store_dir is None or page is None:
             return item
-        digest = hashlib.sha256(item.body).hexdigest()
+        body = page["body"]
+        digest = hashlib.sha256(body).hexdigest()
         path = self.store_dir / digest[:2] / digest
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_suffix(".part")
-            temporary.write_bytes(item.body)
+            temporary.write_bytes(body)
             temporary.replace(path)
         return item
