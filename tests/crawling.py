@@ -1,12 +1,19 @@
 """Running spiders the way a user does — `scrapy crawl NAME -s REPLICA_URL=…` in a subprocess,
-the real Scrapy engine over real HTTP to the replica — and reading back what they wrote."""
+the real Scrapy engine over real HTTP to the replica — and reading back what they wrote.
+
+Every crawl the suite reads runs once per test session: `SharedCrawls` starts them all together
+in the background (each with its own replica server, so what a crawl requested is its own) and
+every test that reads a crawl shares it.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,17 +23,32 @@ import jsonlines
 from replica.server import DEFAULT_SITES, ReplicaServer, load_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
+SPIDERS = sorted(load_manifest()["spiders"])
+FEED_NAMES = ("reports", "cells", "errors")
+
+# The shared crawls besides one per spider (named by the spider).
+OVERSIZED = "tianqiao, attachments over 2000 bytes refused"
+WITHOUT_RAW_STORE = "tianqiao with -O and no raw store"
+DASH_O_FILE = "dash-O.jsonl"
+DEMO = "govcrawl demo"
+
+# Crawls running at once, beside the test session's own process (they are mostly CPU).
+WORKERS = max(2, os.cpu_count() or 1)
 
 
 @dataclass
 class Crawl:
+    out: Path  # the crawl's directory: its feeds, raw store and -O files
     records: list[dict]
     cells: list[dict]
     errors: list[dict]
     served: list[tuple[str, str, str, int]]  # (method, host, path, status) as the replica saw them
     user_agents: set[str]
-    raw: Path
     log: str  # the crawl's log (stderr), stats dump included
+
+    @property
+    def raw(self) -> Path:
+        return self.out / "raw"
 
     def stat(self, name: str) -> int:
         found = re.search(rf"'{re.escape(name)}': (\d+)", self.log)
@@ -36,39 +58,91 @@ class Crawl:
         return {(host, path) for _method, host, path, _status in self.served}
 
 
+@dataclass
+class Demo:
+    out: Path  # what `govcrawl demo --output` wrote
+    records: list[dict]
+    cells: list[dict]
+    errors: list[dict]
+    summary: str  # its standard output
+
+
+def read_lines(path: Path) -> list[dict]:
+    with jsonlines.open(path) as reader:
+        return list(reader)
+
+
 def host_path(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return parts.hostname, parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def run_scrapy(spider: str, replica_url: str, *args: str) -> subprocess.CompletedProcess:
-    completed = subprocess.run(
-        [
-            sys.executable, "-m", "scrapy", "crawl", spider,
-            "-s", f"REPLICA_URL={replica_url}",
-            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-            *args,
-        ],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
+def on_domains(host: str, domains) -> bool:
+    """Whether a host is one of the domains or below one, as Scrapy's allowed_domains mean it."""
+    return any(host == domain or host.endswith(f".{domain}") for domain in domains)
+
+
+def crawl(spider: str, out: Path, *args: str, raw_store: bool = True) -> Crawl:
+    """`scrapy crawl spider` against its own replica server, run in `out` (nothing it writes
+    can land in the checkout), with the three feeds and, if `raw_store`, the raw store there."""
+    out.mkdir(parents=True)
+    feeds = {str(out / f"{name}.jsonl"): {"format": name} for name in FEED_NAMES}
+    with ReplicaServer(DEFAULT_SITES) as replica:
+        completed = subprocess.run(
+            [
+                sys.executable, "-m", "scrapy", "crawl", spider,
+                "-s", f"REPLICA_URL={replica.url}",
+                "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+                "-s", f"OUTPUT_DIR={out}",
+                "-s", f"FEEDS={json.dumps(feeds)}",
+                "-s", f"RAW_STORE_DIR={out / 'raw' if raw_store else ''}",
+                *args,
+            ],
+            cwd=out, env=dict(os.environ, SCRAPY_SETTINGS_MODULE="govcrawl.settings"),
+            capture_output=True, text=True, timeout=300,
+        )
+        served, user_agents = replica.requests, replica.user_agents
+    assert completed.returncode == 0, f"{spider} {args}: {completed.stderr[-3000:]}"
     # A callback or pipeline that raises is logged and skipped by Scrapy; here it is a failure.
     for marker in ("Spider error processing", "Error processing"):
         assert marker not in completed.stderr, completed.stderr[completed.stderr.index(marker) :][:3000]
-    return completed
+    feeds_read = [read_lines(out / f"{name}.jsonl") for name in FEED_NAMES]
+    return Crawl(out, *feeds_read, served, user_agents, completed.stderr)
 
 
-def crawl(spider: str, out: Path, *args: str) -> Crawl:
-    feeds = {str(out / f"{name}.jsonl"): {"format": name} for name in ("reports", "cells", "errors")}
-    with ReplicaServer(DEFAULT_SITES) as replica:
-        completed = run_scrapy(spider, replica.url, "-s", f"FEEDS={json.dumps(feeds)}", "-s", f"RAW_STORE_DIR={out / 'raw'}", *args)
-        served, user_agents = replica.requests, replica.user_agents
+def govcrawl(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    """The `govcrawl` command, run from the checkout as a developer runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "govcrawl.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
-    def read(name):
-        with jsonlines.open(out / f"{name}.jsonl") as reader:
-            return list(reader)
 
-    return Crawl(read("reports"), read("cells"), read("errors"), served, user_agents, out / "raw", completed.stderr)
+def demo(out: Path) -> Demo:
+    done = govcrawl("demo", "--output", str(out), timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return Demo(out, *(read_lines(out / f"{name}.jsonl") for name in FEED_NAMES), done.stdout)
+
+
+class SharedCrawls:
+    """Every crawl the suite reads, started at once in the background; `crawls[name]` waits for one."""
+
+    def __init__(self, root: Path):
+        self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="crawl")
+        # The demo (three crawls in a row, the scope=all one the largest) first: it ends last.
+        self._runs: dict[str, Future] = {DEMO: self._pool.submit(demo, root / "demo")}
+        for spider in SPIDERS:
+            self._runs[spider] = self._pool.submit(crawl, spider, root / spider)
+        self._runs[OVERSIZED] = self._pool.submit(crawl, "tianqiao", root / "oversized", "-s", "ATTACHMENT_MAXSIZE=2000")
+        quick = root / "without-raw-store"
+        self._runs[WITHOUT_RAW_STORE] = self._pool.submit(
+            crawl, "tianqiao", quick, "-O", str(quick / DASH_O_FILE), raw_store=False
+        )
+
+    def __getitem__(self, name: str):
+        return self._runs[name].result()
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
 
 
 def expectations(spider: str) -> dict:
@@ -79,4 +153,15 @@ def expectations(spider: str) -> dict:
         "lists": data["lists"],
         "not_reports": {r["url"]: r["why"] for r in data["not_reports"]},
         "off_limits": data["off_limits"],
+    }
+
+
+def rendered_cells(reports) -> dict[tuple[str, str, str, str], float | int | None]:
+    """Every table cell the replica rendered for these manifest reports: (url, table, row, col) → value."""
+    return {
+        (report["url"], table, row, col): value
+        for report in reports
+        for table, rows in report["tables"].items() if rows
+        for row, columns in rows.items()
+        for col, value in columns.items()
     }
