@@ -83,7 +83,7 @@ def page_text(html: bytes) -> str:
     return " ".join(page.xpath("//body")[0].text_content().split())
 
 
-# -- the portal as a crawl meets it ------------------------------------------------------------------
+# -- the portal as a crawl meets it ---------------------------------------------------------
 
 def jpage_config(page: str) -> dict | None:
     """What a Hanweb list page's script says: records per page, total, the proxy's fields."""
