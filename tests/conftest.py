@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from .crawling import SharedCrawls
+from .crawling import DEMO, SharedCrawls
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -15,22 +15,31 @@ def shared() -> Path:
     return SHARED
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "crawls(*names): the shared crawls a test reads (tests/crawling.py), started with the session"
+    )
+
+
 def pytest_collection_modifyitems(items):
     # The tests that read the shared crawls run last, so that the crawls run in the background
     # while the others do (the sort is stable: each group keeps its order).
-    items.sort(key=lambda item: "crawls" in item.fixturenames)
+    items.sort(key=lambda item: item.get_closest_marker("crawls") is not None)
 
 
 @pytest.fixture(scope="session")
-def crawls(tmp_path_factory):
-    """Every crawl of the replica the suite reads, each run once (tests/crawling.py)."""
+def crawls(request, tmp_path_factory):
+    """Every crawl of the replica the suite reads, each run once; those the selected tests name
+    in their `crawls` marks start at once, the demo (the longest) first."""
     shared_crawls = SharedCrawls(tmp_path_factory.mktemp("crawls"))
+    named = {name for item in request.session.items for mark in item.iter_markers("crawls") for name in mark.args}
+    shared_crawls.start(*sorted(named, key=lambda name: name != DEMO))
     yield shared_crawls
     shared_crawls.close()
 
 
 @pytest.fixture(scope="session", autouse=True)
 def crawls_start_with_the_session(request):
-    """Start the shared crawls with the session's first test, if any test reads them."""
-    if any("crawls" in item.fixturenames for item in request.session.items):
+    """Start the shared crawls with the session's first test, if a test reads them."""
+    if any(item.get_closest_marker("crawls") for item in request.session.items):
         request.getfixturevalue("crawls")

@@ -1,9 +1,10 @@
 """Running spiders the way a user does — `scrapy crawl NAME -s REPLICA_URL=…` in a subprocess,
 the real Scrapy engine over real HTTP to the replica — and reading back what they wrote.
 
-Every crawl the suite reads runs once per test session: `SharedCrawls` starts them all together
-in the background (each with its own replica server, so what a crawl requested is its own) and
-every test that reads a crawl shares it.
+Every crawl the suite reads runs once per test session, shared by every test that reads it:
+`SharedCrawls` starts those the selected tests name (their `crawls` marks) together in the
+background when the session begins, each with its own replica server, so what a crawl requested
+is its own.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,22 +125,36 @@ def demo(out: Path) -> Demo:
     return Demo(out, *(read_lines(out / f"{name}.jsonl") for name in FEED_NAMES), done.stdout)
 
 
+# How the shared crawls other than one per spider run, in a directory of their own below `root`.
+OTHER_RUNS: dict[str, Callable[[Path], Crawl | Demo]] = {
+    DEMO: lambda root: demo(root / "demo"),
+    OVERSIZED: lambda root: crawl("tianqiao", root / "oversized", "-s", "ATTACHMENT_MAXSIZE=2000"),
+    WITHOUT_RAW_STORE: lambda root: crawl(
+        "tianqiao", root / "without-raw-store", "-O", str(root / "without-raw-store" / DASH_O_FILE), raw_store=False
+    ),
+}
+
+
 class SharedCrawls:
-    """Every crawl the suite reads, started at once in the background; `crawls[name]` waits for one."""
+    """The crawls the suite reads, each run once, in the background: `start` them early,
+    `crawls[name]` (a spider's name, or one of OTHER_RUNS) waits for one (starting it if need be)."""
 
     def __init__(self, root: Path):
+        self._root = root
         self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="crawl")
-        # The demo (three crawls in a row, the scope=all one the largest) first: it ends last.
-        self._runs: dict[str, Future] = {DEMO: self._pool.submit(demo, root / "demo")}
-        for spider in SPIDERS:
-            self._runs[spider] = self._pool.submit(crawl, spider, root / spider)
-        self._runs[OVERSIZED] = self._pool.submit(crawl, "tianqiao", root / "oversized", "-s", "ATTACHMENT_MAXSIZE=2000")
-        quick = root / "without-raw-store"
-        self._runs[WITHOUT_RAW_STORE] = self._pool.submit(
-            crawl, "tianqiao", quick, "-O", str(quick / DASH_O_FILE), raw_store=False
-        )
+        self._runs: dict[str, Future] = {}
 
-    def __getitem__(self, name: str):
+    def start(self, *names: str) -> None:
+        for name in names:
+            if name in self._runs:
+                continue
+            if name in OTHER_RUNS:
+                self._runs[name] = self._pool.submit(OTHER_RUNS[name], self._root)
+            else:  # the spider of that name on its own
+                self._runs[name] = self._pool.submit(crawl, name, self._root / name)
+
+    def __getitem__(self, name: str) -> Crawl | Demo:
+        self.start(name)
         return self._runs[name].result()
 
     def close(self) -> None:

@@ -9,6 +9,8 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 from replica.server import DEFAULT_SITES, load_manifest
 
 from .crawling import DEMO, govcrawl, rendered_cells
@@ -80,6 +82,7 @@ def test_replica_serve_serves_a_directory_of_site_trees(tmp_path):
         server.wait(timeout=10)
 
 
+@pytest.mark.crawls(DEMO)
 def test_demo_crawls_every_portal_once_and_summarises(crawls):
     demo = crawls[DEMO]  # `govcrawl demo --output DIR`, run once for the session (tests/crawling.py)
     reports = [r for spider in load_manifest()["spiders"].values() for r in spider["reports"]]

@@ -12,7 +12,7 @@ from govcrawl.definitions import load_definitions
 from .crawling import SPIDERS, expectations, host_path, on_domains, rendered_cells
 
 
-@pytest.fixture(scope="module", params=SPIDERS)
+@pytest.fixture(scope="module", params=[pytest.param(spider, marks=pytest.mark.crawls(spider)) for spider in SPIDERS])
 def run(request, crawls):
     spider = request.param
     return spider, crawls[spider], expectations(spider)

@@ -31,6 +31,7 @@ def everything(crawls) -> list[dict]:
     return [r for r in crawls[DEMO].records if on_domains(urlsplit(r["url"]).hostname, domains)]
 
 
+@pytest.mark.crawls(DEMO)
 def test_seed_000_page_has_its_tables_as_images(everything, shared):
     (record,) = [r for r in everything if r["url"] == SEED_000_URL]
     gold = json.loads((shared / "gold" / "000_5ec2f74a97fd9e7f.json").read_text(encoding="utf-8"))
@@ -38,6 +39,7 @@ def test_seed_000_page_has_its_tables_as_images(everything, shared):
     assert "tables_as_images" in record["flags"]
 
 
+@pytest.mark.crawls(DEMO)
 def test_seed_002_page_rebuilt_with_html_tables_reproduces_its_gold(everything, shared):
     (record,) = [r for r in everything if r["url"] == SEED_002_URL]
     gold = json.loads((shared / "gold" / "002_5b7f9e9403413c40.json").read_text(encoding="utf-8"))
@@ -45,6 +47,7 @@ def test_seed_002_page_rebuilt_with_html_tables_reproduces_its_gold(everything, 
     assert record["via"] == "html" and record["portal"] == "hongqiao"
 
 
+@pytest.mark.crawls(DEMO)
 def test_scope_all_crawls_the_municipal_portal_and_every_district(everything):
     assert len(TIANJIN_ALL) == 17
     expected = {url for spider in TIANJIN_ALL for url in expectations(spider)["reports"]}
@@ -55,6 +58,7 @@ def test_scope_all_crawls_the_municipal_portal_and_every_district(everything):
             assert record["portal"] == "tianjin"  # the shared column is the municipal portal's
 
 
+@pytest.mark.crawls(WITHOUT_RAW_STORE)
 def test_dash_O_writes_schema_records_and_attachments_are_read_without_the_raw_store(crawls):
     result = crawls[WITHOUT_RAW_STORE]
     expected = expectations("tianqiao")["reports"]
@@ -78,6 +82,7 @@ def linhai(crawls):
     return crawls["linhai"]
 
 
+@pytest.mark.crawls("linhai")
 def test_linhai_renders_only_the_lists_that_need_a_browser(linhai):
     rendered = set(re.findall(r"reading it in the browser: (\S+)", linhai.log))
     assert rendered == set(load_manifest()["spiders"]["linhai"]["rendered_lists"])
@@ -85,12 +90,14 @@ def test_linhai_renders_only_the_lists_that_need_a_browser(linhai):
     assert linhai.stat("playwright/page_count/closed") == linhai.stat("playwright/page_count")
 
 
+@pytest.mark.crawls("linhai")
 def test_seed_003_page_rebuilt_with_its_layout_table_reproduces_its_gold(linhai, shared):
     (record,) = [r for r in linhai.records if r["url"] == SEED_003_URL]
     gold = json.loads((shared / "gold" / "003_813cce83a6a79fdd.json").read_text(encoding="utf-8"))
     assert score_record("003 page", record, gold).differences == []
 
 
+@pytest.mark.crawls(OVERSIZED)
 def test_an_oversized_attachment_is_an_error_and_the_crawl_goes_on(crawls):
     result = crawls[OVERSIZED]
     assert result.stat("govcrawl/errors/attachment") >= 2
