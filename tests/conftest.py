@@ -21,18 +21,20 @@ def pytest_configure(config):
     )
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     # The tests that read the shared crawls run last, so that the crawls run in the background
-    # while the others do (the sort is stable: each group keeps its order).
+    # while the others do. After pytest's own ordering (by fixture parameters) and selection;
+    # the sort is stable, so each group keeps that order.
     items.sort(key=lambda item: item.get_closest_marker("crawls") is not None)
 
 
 @pytest.fixture(scope="session")
 def crawls(request, tmp_path_factory):
     """Every crawl of the replica the suite reads, each run once; those the selected tests name
-    in their `crawls` marks start at once, the demo (the longest) first."""
+    in their `crawls` marks start at once, the demo (the longest) first, then in the tests' order."""
     shared_crawls = SharedCrawls(tmp_path_factory.mktemp("crawls"))
-    named = {name for item in request.session.items for mark in item.iter_markers("crawls") for name in mark.args}
+    named = dict.fromkeys(name for item in request.session.items for mark in item.iter_markers("crawls") for name in mark.args)
     shared_crawls.start(*sorted(named, key=lambda name: name != DEMO))
     yield shared_crawls
     shared_crawls.close()

@@ -34,8 +34,9 @@ WITHOUT_RAW_STORE = "tianqiao with -O and no raw store"
 DASH_O_FILE = "dash-O.jsonl"
 DEMO = "govcrawl demo"
 
-# Crawls running at once, beside the test session's own process (they are mostly CPU).
-WORKERS = max(2, os.cpu_count() or 1)
+# Crawls running at once, beside the test session's own process: they are mostly CPU, and each
+# takes about 250 MB (Scrapy and Playwright's drivers).
+WORKERS = min(8, max(2, os.cpu_count() or 2))
 
 
 @dataclass
