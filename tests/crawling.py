@@ -85,30 +85,39 @@ def on_domains(host: str, domains) -> bool:
     return any(host == domain or host.endswith(f".{domain}") for domain in domains)
 
 
-def crawl(spider: str, out: Path, *args: str, raw_store: bool = True) -> Crawl:
-    """`scrapy crawl spider` against its own replica server, run in `out` (nothing it writes
-    can land in the checkout), with the three feeds and, if `raw_store`, the raw store there."""
-    out.mkdir(parents=True)
-    feeds = {str(out / f"{name}.jsonl"): {"format": name} for name in FEED_NAMES}
-    with ReplicaServer(DEFAULT_SITES) as replica:
-        completed = subprocess.run(
-            [
-                sys.executable, "-m", "scrapy", "crawl", spider,
-                "-s", f"REPLICA_URL={replica.url}",
-                "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-                "-s", f"OUTPUT_DIR={out}",
-                "-s", f"FEEDS={json.dumps(feeds)}",
-                "-s", f"RAW_STORE_DIR={out / 'raw' if raw_store else ''}",
-                *args,
-            ],
-            cwd=out, env=dict(os.environ, SCRAPY_SETTINGS_MODULE="govcrawl.settings"),
-            capture_output=True, text=True, timeout=300,
-        )
-        served, user_agents = replica.requests, replica.user_agents
+def run_scrapy(spider: str, replica_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`scrapy crawl spider` against the replica at `replica_url`, run in `cwd` with its run files
+    there too (nothing it writes can land in the checkout); a crawl that fails fails the test."""
+    completed = subprocess.run(
+        [
+            sys.executable, "-m", "scrapy", "crawl", spider,
+            "-s", f"REPLICA_URL={replica_url}",
+            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+            "-s", f"OUTPUT_DIR={cwd}",
+            *args,
+        ],
+        cwd=cwd, env=dict(os.environ, SCRAPY_SETTINGS_MODULE="govcrawl.settings"),
+        capture_output=True, text=True, timeout=300,
+    )
     assert completed.returncode == 0, f"{spider} {args}: {completed.stderr[-3000:]}"
     # A callback or pipeline that raises is logged and skipped by Scrapy; here it is a failure.
     for marker in ("Spider error processing", "Error processing"):
         assert marker not in completed.stderr, completed.stderr[completed.stderr.index(marker) :][:3000]
+    return completed
+
+
+def crawl(spider: str, out: Path, *args: str, raw_store: bool = True) -> Crawl:
+    """`scrapy crawl spider` against a replica server of its own, run in `out`, with the three
+    feeds and, if `raw_store`, the raw store there."""
+    out.mkdir(parents=True, exist_ok=True)
+    feeds = {str(out / f"{name}.jsonl"): {"format": name} for name in FEED_NAMES}
+    with ReplicaServer(DEFAULT_SITES) as replica:
+        completed = run_scrapy(
+            spider, replica.url,
+            "-s", f"FEEDS={json.dumps(feeds)}", "-s", f"RAW_STORE_DIR={out / 'raw' if raw_store else ''}", *args,
+            cwd=out,
+        )
+        served, user_agents = replica.requests, replica.user_agents
     feeds_read = [read_lines(out / f"{name}.jsonl") for name in FEED_NAMES]
     return Crawl(out, *feeds_read, served, user_agents, completed.stderr)
 
