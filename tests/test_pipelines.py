@@ -7,7 +7,9 @@ import hashlib
 from urllib.parse import urlsplit
 
 import pytest
+from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
 
 from govcrawl.items import CrawlError, Report
 from govcrawl.pipelines.attachments import AttachmentsPipeline
@@ -84,3 +86,19 @@ def test_attachments_are_requested_for_a_dict_page_and_stored_for_the_crawl_only
     assert store.is_dir() and not pipeline.kept
     pipeline.close_spider()
     assert not store.exists()
+
+
+def test_fetched_files_go_on_with_their_bytes_and_failures_with_their_error(tmp_path):
+    crawler = get_crawler(settings_dict={"RAW_STORE_DIR": str(tmp_path)})
+    pipeline = AttachmentsPipeline.from_crawler(crawler)
+    body = served(DOCX_REPORT["attachments"][0]["url"])
+    (tmp_path / "ab").mkdir()
+    (tmp_path / "ab" / "stored").write_bytes(body)
+    urls = ["http://a.gov.cn/stored.docx", "http://a.gov.cn/dead.pdf", "http://a.gov.cn/gone.pdf"]
+    results = [(True, {"path": "ab/stored"}), (False, Failure(IgnoreRequest("HTTP 404"))), (True, {"path": "ab/gone"})]
+    item = pipeline.item_completed(results, page_item(DOCX_REPORT, file_urls=urls), info=None)
+    stored, dead, gone = item["files"]
+    assert stored == {"url": urls[0], "body": body, "path": "ab/stored"}
+    assert dead == {"url": urls[1], "error": "HTTP 404"}
+    assert gone["url"] == urls[2] and gone["error"].startswith("stored but not readable:")
+    assert crawler.stats.get_value("govcrawl/errors/attachment") == 2

@@ -67,10 +67,15 @@ class AttachmentsPipeline(FilesPipeline):
             if ok:
                 # Read back from the store: the download's own result is cached for the whole
                 # crawl (a page linking the same file again gets only the path).
-                body = (self.store_dir / value["path"]).read_bytes()
-                files.append({"url": url, "body": body, "path": value["path"] if self.kept else None})
-                continue
-            error = str(value.value) or f"download failed ({value.type.__name__}; see the log)"
+                try:
+                    body = (self.store_dir / value["path"]).read_bytes()
+                except OSError as unreadable:
+                    error = f"stored but not readable: {unreadable}"
+                else:
+                    files.append({"url": url, "body": body, "path": value["path"] if self.kept else None})
+                    continue
+            else:
+                error = str(value.value) or f"download failed ({value.type.__name__}; see the log)"
             self.crawler.stats.inc_value("govcrawl/errors/attachment")
             logger.error("govcrawl error [attachment] %s (on %s): %s", url, page.get("url"), error)
             files.append({"url": url, "error": error})
