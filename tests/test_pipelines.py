@@ -3,6 +3,7 @@ replica's real pages; the crawls in test_crawl*.py run them on the spiders' own 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from urllib.parse import urlsplit
 
@@ -32,6 +33,16 @@ def page_item(report: dict, **fields) -> dict:
     return {"url": report["url"], "portal": "tianqiao", "body": served(report["url"]), "media_type": "text/html", **fields}
 
 
+def extracted(crawler, item):
+    """What the extract pipeline makes of an item: its process_item is a coroutine, awaiting the
+    worker processes that read the documents (govcrawl/workers.py)."""
+    pipeline = ExtractPipeline.from_crawler(crawler)
+    try:
+        return asyncio.run(pipeline.process_item(item))
+    finally:
+        pipeline.close_spider()
+
+
 @pytest.fixture()
 def crawler(tmp_path):
     return get_crawler(settings_dict={"RAW_STORE_DIR": str(tmp_path / "raw")})
@@ -42,7 +53,7 @@ def test_a_dict_page_is_stored_by_sha256_and_read_into_its_record(crawler, tmp_p
     assert RawStorePipeline.from_crawler(crawler).process_item(item) is item
     digest = hashlib.sha256(item["body"]).hexdigest()
     assert (tmp_path / "raw" / digest[:2] / digest).read_bytes() == item["body"]
-    report = ExtractPipeline.from_crawler(crawler).process_item(item)
+    report = extracted(crawler, item)
     assert isinstance(report, Report)
     assert (report.record["url"], report.record["sha256"], report.record["tables"]) == (
         HTML_REPORT["url"], digest, HTML_REPORT["tables"])
@@ -52,7 +63,7 @@ def test_a_dict_page_is_stored_by_sha256_and_read_into_its_record(crawler, tmp_p
 def test_a_dict_page_is_read_from_the_attachment_it_carries(crawler):
     (attachment,) = DOCX_REPORT["attachments"]
     files = [{"url": attachment["url"], "body": served(attachment["url"]), "path": None}]
-    report = ExtractPipeline.from_crawler(crawler).process_item(
+    report = extracted(crawler,
         page_item(DOCX_REPORT, file_urls=[attachment["url"]], file_names={attachment["url"]: attachment["name"]}, files=files))
     assert (report.record["via"], report.record["tables"]) == ("docx", DOCX_REPORT["tables"])
     (entry,) = report.record["attachments"]
@@ -61,7 +72,7 @@ def test_a_dict_page_is_read_from_the_attachment_it_carries(crawler):
 
 def test_attachments_nobody_fetched_make_a_short_page_an_error_entry_not_a_silent_drop(crawler):
     (attachment,) = DOCX_REPORT["attachments"]
-    error = ExtractPipeline.from_crawler(crawler).process_item(page_item(DOCX_REPORT, file_urls=[attachment["url"]]))
+    error = extracted(crawler, page_item(DOCX_REPORT, file_urls=[attachment["url"]]))
     assert isinstance(error, CrawlError)
     assert (error.url, error.portal, error.stage) == (DOCX_REPORT["url"], "tianqiao", "attachment")
     assert error.detail == f"{attachment['url']}: {NOT_FETCHED}"
@@ -69,9 +80,10 @@ def test_attachments_nobody_fetched_make_a_short_page_an_error_entry_not_a_silen
 
 def test_items_that_are_not_pages_pass_untouched(crawler, tmp_path):
     report = Report(record={"url": HTML_REPORT["url"]}, cells=[])
-    for pipeline in (RawStorePipeline.from_crawler(crawler), ExtractPipeline.from_crawler(crawler)):
-        assert pipeline.process_item(report) is report
-        assert pipeline.process_item({"url": HTML_REPORT["url"]}) == {"url": HTML_REPORT["url"]}
+    raw = RawStorePipeline.from_crawler(crawler)
+    for item in (report, {"url": HTML_REPORT["url"]}):
+        assert raw.process_item(item) is item
+        assert extracted(crawler, item) is item
     assert not (tmp_path / "raw").exists()
 
 
