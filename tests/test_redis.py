@@ -1,0 +1,223 @@
+"""Several workers of one run through Redis (govcrawl/distributed.py), for real: a redis-server of
+the test's own on a free loopback port, workers as `scrapy crawl large -s REDIS_URL=…` processes
+over HTTP to a generated replica portal (replica/large.py), compared with a single-process crawl.
+
+Every scenario runs on the same Redis and OUTPUT_DIR one after the other, so each one also checks
+that a run that completed leaves nothing behind: the next run gets a new run id and crawls
+everything again (scrapy-redis with SCHEDULER_PERSIST crawled nothing).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import redis
+
+from replica.large import SPIDER, build_large_portal
+from replica.server import ReplicaServer
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORTS = 150
+WORKER_TIMEOUT = 3  # seconds of silence after which a worker counts as dead
+VOLATILE = ("fetched_at",)  # differs between any two crawls
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    if shutil.which("redis-server") is None:
+        pytest.fail("redis-server is missing: `make test` installs Debian's redis-server")
+    port = free_port()
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    client = redis.Redis(port=port)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory):
+    work = tmp_path_factory.mktemp("redis")
+    built = build_large_portal(work / "sites", REPORTS)
+    (work / "portals").mkdir()
+    (work / "portals" / "large.toml").write_text(built["definition"], encoding="utf-8")
+    with ReplicaServer(work / "sites") as replica:
+        yield work, built, replica
+
+
+def start(portal, output: Path, *args: str) -> subprocess.Popen:
+    work, _built, replica = portal
+    return subprocess.Popen(
+        [sys.executable, "-m", "scrapy", "crawl", SPIDER, "-s", f"REPLICA_URL={replica.url}", "-s", f"OUTPUT_DIR={output}",
+         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"REDIS_WORKER_TIMEOUT={WORKER_TIMEOUT}", *args],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, GOVCRAWL_PORTAL_DIRS=str(work / "portals")),
+    )
+
+
+def finish(process: subprocess.Popen) -> str:
+    _out, log = process.communicate(timeout=120)
+    assert process.returncode == 0, log[-3000:]
+    return log
+
+
+def records_of(run_dir: Path, suffix: str = ".jsonl") -> list[dict]:
+    return [json.loads(line) for line in (run_dir / f"reports{suffix}").read_text(encoding="utf-8").splitlines()]
+
+
+def comparable(run_dir: Path) -> tuple[dict, Counter]:
+    """A run's records by id (less what differs between any two crawls) and its cells."""
+    records = {}
+    for record in records_of(run_dir):
+        assert record["id"] not in records, f"{record['url']} recorded twice"
+        records[record["id"]] = {k: v for k, v in record.items() if k not in VOLATILE}
+    cells = Counter((line["report_id"], line["table"], line["row"], line["col"], line["value"])
+                    for line in map(json.loads, (run_dir / "cells.jsonl").read_text(encoding="utf-8").splitlines()))
+    return records, cells
+
+
+@pytest.fixture(scope="module")
+def single_process(portal, tmp_path_factory):
+    output = tmp_path_factory.mktemp("single")
+    work, built, replica = portal
+    finish(subprocess.Popen(
+        [sys.executable, "-m", "scrapy", "crawl", SPIDER, "-s", f"REPLICA_URL={replica.url}", "-s", f"OUTPUT_DIR={output}",
+         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, GOVCRAWL_PORTAL_DIRS=str(work / "portals"))))
+    (run_dir,) = (output / "runs" / SPIDER).iterdir()
+    records, cells = comparable(run_dir)
+    assert sorted(r["url"] for r in records.values()) == sorted(built["reports"])
+    return records, cells
+
+
+def reports_written(output: Path, before: set[str]) -> int:
+    """Reports the workers of the run started after `before` have written so far."""
+    return sum(len(path.read_bytes().split(b"\n")) - 1 for run_id in runs(output) - before
+               for path in (output / "runs" / SPIDER / run_id).glob("workers/*/reports.jsonl.part"))
+
+
+def wait_until(condition, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def new_run(output: Path, before: set[str]) -> Path:
+    (run_id,) = {p.name for p in (output / "runs" / SPIDER).iterdir()} - before
+    return output / "runs" / SPIDER / run_id
+
+
+def runs(output: Path) -> set[str]:
+    return {p.name for p in (output / "runs" / SPIDER).iterdir()} if (output / "runs" / SPIDER).exists() else set()
+
+
+def check_one_run(output: Path, before: set[str], single_process, redis_url: str, workers: int) -> dict:
+    """The run the workers shared is one run, complete, equal to the single-process crawl's."""
+    run_dir = new_run(output, before)
+    stats = json.loads((run_dir / "stats.json").read_text(encoding="utf-8"))
+    records, cells = comparable(run_dir)
+    expected_records, expected_cells = single_process
+    assert sorted(records) == sorted(expected_records), f"missing {sorted(set(expected_records) - set(records))[:3]}"
+    assert records == expected_records and cells == expected_cells
+    assert stats["status"] == "ok" and stats["counts"] == {"reports": REPORTS, "cells": sum(cells.values()), "errors": 0}
+    assert len(stats["workers"]) == workers == len(list((run_dir / "workers").iterdir()))
+    assert (output / "latest" / SPIDER).resolve() == run_dir.resolve()
+    assert redis.Redis.from_url(redis_url).keys("govcrawl:*") == []  # the next run starts clean
+    return stats
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory):
+    return tmp_path_factory.mktemp("shared-output")
+
+
+def test_two_workers_started_together_share_one_run(portal, output, redis_url, single_process):
+    before = runs(output)
+    first, second = start(portal, output, "-s", f"REDIS_URL={redis_url}"), start(portal, output, "-s", f"REDIS_URL={redis_url}")
+    finish(first), finish(second)
+    stats = check_one_run(output, before, single_process, redis_url, workers=2)
+    assert all(w["counts"]["reports"] > 0 for w in stats["workers"].values()), stats["workers"]  # both did work
+
+
+def test_a_worker_that_starts_late_joins_the_run(portal, output, redis_url, single_process):
+    before = runs(output)
+    first = start(portal, output, "-s", f"REDIS_URL={redis_url}")
+    wait_until(lambda: reports_written(output, before) >= REPORTS // 3, "the first worker's reports")
+    late = start(portal, output, "-s", f"REDIS_URL={redis_url}")
+    log = finish(late)
+    finish(first)
+    assert "joined it" in log
+    check_one_run(output, before, single_process, redis_url, workers=2)
+
+
+def test_a_slow_worker_neither_loses_nor_holds_up_work(portal, output, redis_url, single_process):
+    before = runs(output)
+    slow = start(portal, output, "-s", f"REDIS_URL={redis_url}", "-s", "DOWNLOAD_DELAY=0.3", "-s", "CONCURRENT_REQUESTS=1")
+    fast = start(portal, output, "-s", f"REDIS_URL={redis_url}")
+    finish(fast), finish(slow)
+    stats = check_one_run(output, before, single_process, redis_url, workers=2)
+    counts = sorted(w["counts"]["reports"] for w in stats["workers"].values())
+    assert counts[0] < counts[1], stats["workers"]
+
+
+def test_the_requests_of_a_killed_worker_are_crawled_by_the_other(portal, output, redis_url, single_process):
+    before = runs(output)
+    doomed = start(portal, output, "-s", f"REDIS_URL={redis_url}")
+    survivor = start(portal, output, "-s", f"REDIS_URL={redis_url}", "-s", "DOWNLOAD_DELAY=0.05")
+    wait_until(lambda: reports_written(output, before) >= REPORTS // 3, "reports to be written")
+    doomed.send_signal(signal.SIGKILL)
+    doomed.wait(timeout=10)
+    log = finish(survivor)
+    stats = check_one_run(output, before, single_process, redis_url, workers=2)
+    killed = [name for name, worker in stats["workers"].items() if worker["status"] == "killed"]
+    assert len(killed) == 1, stats["workers"]
+    reclaimed = re.search(rf"worker {killed[0]} of run \S+ silent for over {WORKER_TIMEOUT} s: (\d+) requests it had taken", log)
+    assert reclaimed and int(reclaimed.group(1)) > 0, log[-3000:]
+    # The killed worker's records count: they are in the run, not crawled again.
+    assert records_of(new_run(output, before) / "workers" / killed[0], ".jsonl.part")
+
+
+def test_a_worker_with_other_arguments_refuses_to_join(portal, output, redis_url, single_process):
+    before = runs(output)
+    first = start(portal, output, "-s", f"REDIS_URL={redis_url}", "-s", "DOWNLOAD_DELAY=0.1")
+    wait_until(lambda: redis.Redis.from_url(redis_url).exists(f"govcrawl:{SPIDER}:run"), "the run in Redis")
+    other = start(portal, output, "-s", f"REDIS_URL={redis_url}", "-a", "scope=all")
+    _out, log = other.communicate(timeout=60)
+    assert other.returncode != 0
+    assert "was started with the spider arguments {'scope': 'own'}, this worker has {'scope': 'all'}" in log, log[-3000:]
+    first.send_signal(signal.SIGINT)  # the run is left in Redis, unfinished, for a worker to continue
+    first.communicate(timeout=60)
+    continuing = start(portal, output, "-s", f"REDIS_URL={redis_url}")
+    assert "joined it" in finish(continuing)
+    stats = check_one_run(output, before, single_process, redis_url, workers=2)
+    assert sorted(w["finish_reason"] for w in stats["workers"].values()) == ["finished", "shutdown"], stats["workers"]
