@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 
 SCHEDULER = "govcrawl.distributed.SharedScheduler"
 DEFAULT_WORKER_TIMEOUT = 60.0
+POLL_SECONDS = 1.0  # how often an idle worker looks for work while the run has some
 
 # Take the request of highest priority and keep it in the worker's taken hash, atomically: a
 # worker killed right after the pop still has it on record.
@@ -293,4 +294,9 @@ class SharedScheduler(RedisScheduler):
         is idle and polls next_request again every few seconds while the answer is yes."""
         self._finished_with_done_requests()
         self.run.reclaim_dead()
-        return self.run.has_work()
+        if not self.run.has_work():
+            return False
+        # Work is queued or held by other workers: ask again in a second, not at the engine's own
+        # next heartbeat (5 s), so that a worker joins in soon and the run ends soon after it is done.
+        self.crawler.engine._slot.nextcall.schedule(POLL_SECONDS)
+        return True

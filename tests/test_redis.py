@@ -28,7 +28,7 @@ from replica.large import SPIDER, build_large_portal
 from replica.server import ReplicaServer
 
 ROOT = Path(__file__).resolve().parents[1]
-REPORTS = 150
+REPORTS = 100
 WORKER_TIMEOUT = 3  # seconds of silence after which a worker counts as dead
 VOLATILE = ("fetched_at",)  # differs between any two crawls
 
@@ -77,7 +77,8 @@ def start(portal, output: Path, *args: str) -> subprocess.Popen:
     work, _built, replica = portal
     return subprocess.Popen(
         [sys.executable, "-m", "scrapy", "crawl", SPIDER, "-s", f"REPLICA_URL={replica.url}", "-s", f"OUTPUT_DIR={output}",
-         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"REDIS_WORKER_TIMEOUT={WORKER_TIMEOUT}", *args],
+         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+         "-s", f"REDIS_WORKER_TIMEOUT={WORKER_TIMEOUT}", *args],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         env=dict(os.environ, GOVCRAWL_PORTAL_DIRS=str(work / "portals")),
     )
@@ -161,14 +162,6 @@ def output(tmp_path_factory):
     return tmp_path_factory.mktemp("shared-output")
 
 
-def test_two_workers_started_together_share_one_run(portal, output, redis_url, single_process):
-    before = runs(output)
-    first, second = start(portal, output, "-s", f"REDIS_URL={redis_url}"), start(portal, output, "-s", f"REDIS_URL={redis_url}")
-    finish(first), finish(second)
-    stats = check_one_run(output, before, single_process, redis_url, workers=2)
-    assert all(w["counts"]["reports"] > 0 for w in stats["workers"].values()), stats["workers"]  # both did work
-
-
 def test_a_worker_that_starts_late_joins_the_run(portal, output, redis_url, single_process):
     before = runs(output)
     first = start(portal, output, "-s", f"REDIS_URL={redis_url}")
@@ -180,14 +173,14 @@ def test_a_worker_that_starts_late_joins_the_run(portal, output, redis_url, sing
     check_one_run(output, before, single_process, redis_url, workers=2)
 
 
-def test_a_slow_worker_neither_loses_nor_holds_up_work(portal, output, redis_url, single_process):
+def test_two_workers_one_slow_share_one_run(portal, output, redis_url, single_process):
     before = runs(output)
     slow = start(portal, output, "-s", f"REDIS_URL={redis_url}", "-s", "DOWNLOAD_DELAY=0.3", "-s", "CONCURRENT_REQUESTS=1")
     fast = start(portal, output, "-s", f"REDIS_URL={redis_url}")
     finish(fast), finish(slow)
     stats = check_one_run(output, before, single_process, redis_url, workers=2)
     counts = sorted(w["counts"]["reports"] for w in stats["workers"].values())
-    assert counts[0] < counts[1], stats["workers"]
+    assert 0 < counts[0] < counts[1], stats["workers"]  # both did work, the fast one more
 
 
 def test_the_requests_of_a_killed_worker_are_crawled_by_the_other(portal, output, redis_url, single_process):
@@ -216,8 +209,8 @@ def test_a_worker_with_other_arguments_refuses_to_join(portal, output, redis_url
     assert other.returncode != 0
     assert "was started with the spider arguments {'scope': 'own'}, this worker has {'scope': 'all'}" in log, log[-3000:]
     first.send_signal(signal.SIGINT)  # the run is left in Redis, unfinished, for a worker to continue
-    first.communicate(timeout=60)
+    _out, first_log = first.communicate(timeout=60)
     continuing = start(portal, output, "-s", f"REDIS_URL={redis_url}")
     assert "joined it" in finish(continuing)
     stats = check_one_run(output, before, single_process, redis_url, workers=2)
-    assert sorted(w["finish_reason"] for w in stats["workers"].values()) == ["finished", "shutdown"], stats["workers"]
+    assert sorted(str(w["finish_reason"]) for w in stats["workers"].values()) == ["finished", "shutdown"], first_log[-3000:]
