@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +23,7 @@ import pytest
 import redis
 
 from replica.large import SPIDER, build_large_portal
+from replica.local_redis import LocalRedis
 from replica.server import ReplicaServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,34 +32,10 @@ WORKER_TIMEOUT = 3  # seconds of silence after which a worker counts as dead
 VOLATILE = ("fetched_at",)  # differs between any two crawls
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def redis_url():
-    if shutil.which("redis-server") is None:
-        pytest.fail("redis-server is missing: `make test` installs Debian's redis-server")
-    port = free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    client = redis.Redis(port=port)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with LocalRedis() as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")
