@@ -9,10 +9,11 @@ OUTPUT ?= output
 
 # Debian packages needed at run time: LibreOffice converts legacy Word (.doc/.wps); Chromium
 # reads the few list pages that only a browser can (scrapy-playwright; `playwright install`
-# cannot work here). For the tests: curl (the README's crontab line for scrapyd, run as written).
+# cannot work here). For the tests: curl (the README's crontab line for scrapyd, run as written) and
+# redis-server (several workers sharing one run through Redis, tests/test_redis.py, bench/crawl.py).
 # Installed when their command is missing (as root, or through sudo).
-SYSTEM_COMMANDS := soffice chromium curl
-SYSTEM_PACKAGES := libreoffice-writer-nogui chromium curl
+SYSTEM_COMMANDS := soffice chromium curl redis-server
+SYSTEM_PACKAGES := libreoffice-writer-nogui chromium curl redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install system-packages demo test bench clean

@@ -24,8 +24,8 @@ and scrapy-redis 0.9 does not give:
 Keys (under `govcrawl:<spider>:`): `run` (JSON: run_id, arguments, started_at), and per run
 `<run id>:requests` (sorted set, scrapy-redis's PriorityQueue), `:seen` (fingerprints, scrapy-redis's
 RFPDupeFilter), `:workers` (worker → last beat, Redis server time), `:taken:<worker>` (encoded request →
-score), `:counts` (reports, errors, portal:<name>, for the health checks on the whole run), `:done`
-(workers that finished). The run's files are laid out by govcrawl/runs.py.
+score), `:counts` (reports, errors, portal:<name>, for the health checks on the whole run), `:joined`
+and `:done` (workers that took part, that finished). The run's files are laid out by govcrawl/runs.py.
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ class SharedRun:
         self.pointer = f"govcrawl:{spider}:run"
         self.run_id, self.started_at, self.registration = self._join(arguments)
         prefix = f"govcrawl:{spider}:{self.run_id}"
-        self.keys = {name: f"{prefix}:{name}" for name in ("requests", "seen", "workers", "counts", "done")}
+        self.keys = {name: f"{prefix}:{name}" for name in ("requests", "seen", "workers", "counts", "done", "joined")}
         self.taken_prefix = f"{prefix}:taken:"
         self.taken_key = self.taken_prefix + self.worker
         self._take = server.register_script(TAKE)
@@ -149,6 +149,7 @@ class SharedRun:
         self._pending = server.register_script(PENDING)
         self._complete = server.register_script(COMPLETE)
         self.beat()
+        server.sadd(self.keys["joined"], self.worker)
         self._stop_beating = threading.Event()
         self._beater = threading.Thread(target=self._beat_until_stopped, name="govcrawl-heartbeat", daemon=True)
         self._beater.start()
@@ -203,23 +204,25 @@ class SharedRun:
     def counts(self) -> dict[str, int]:
         return {k.decode(): int(v) for k, v in self.server.hgetall(self.keys["counts"]).items()}
 
-    def leave(self, finished: bool) -> bool:
+    def leave(self, finished: bool) -> list[str] | None:
         """Stop beating and leave the run; a worker that did not finish puts back what it had
         taken. A finished worker then waits until no other worker is listed (the others finish,
-        or are found dead after REDIS_WORKER_TIMEOUT): True when it is the one that completes
-        the run, whose keys are then deleted — their files are all final by then."""
+        or are found dead after REDIS_WORKER_TIMEOUT). The one that completes the run gets every
+        worker that took part (their files are all final by then), and the run's keys are
+        deleted; the others get None."""
         self._stop_beating.set()
         self._beater.join()
         self.reclaim_dead(leaving=self.worker)
         if not finished:
-            return False
+            return None
         self.server.sadd(self.keys["done"], self.worker)
+        joined = sorted(worker.decode() for worker in self.server.smembers(self.keys["joined"]))
         keys = [self.keys["workers"], self.keys["requests"], self.pointer, *self.keys.values()]
-        keys += [self.taken_prefix + worker.decode() for worker in self.server.smembers(self.keys["done"])]
+        keys += [self.taken_prefix + worker for worker in joined]
         while (outcome := self._complete(keys=keys, args=[self.registration])) == -1:
-            time.sleep(min(1.0, self.worker_timeout / 4))
+            time.sleep(POLL_SECONDS)
             self.reclaim_dead()
-        return outcome == 1
+        return joined if outcome == 1 else None
 
 
 def join(settings, spider: str, arguments: dict) -> SharedRun:

@@ -80,6 +80,14 @@ def previous_good_run(output: Path, spider: str, arguments: dict, before: str) -
     return None
 
 
+def point_latest(output: Path, spider: str, run_id: str) -> None:
+    latest = output / "latest" / spider
+    latest.parent.mkdir(parents=True, exist_ok=True)
+    temporary = latest.with_name(f".{spider}.{run_id}")
+    temporary.symlink_to(Path("..") / "runs" / spider / run_id)
+    temporary.replace(latest)  # rename over the old link: readers see the old run or the new one
+
+
 def _write_atomically(path: Path, text: str) -> None:
     temporary = path.with_name(path.name + ".part")
     temporary.write_text(text, encoding="utf-8")
@@ -232,36 +240,41 @@ class RunFiles:
         if self.shared_run:
             summary["worker"] = self.shared_run.worker
             _write_atomically(self.feed_dir / "stats.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
-            if not self.shared_run.leave(finished=self.finished):
+            joined = self.shared_run.leave(finished=self.finished)
+            if joined is None:
                 if not ok:
                     FAILED_RUNS.append(self.run_id)
                 logger.log(logging.INFO if ok else logging.ERROR, "govcrawl worker %s of run %s %s (%s): %d reports, "
                            "%d errors; the run is completed by another worker", self.shared_run.worker, self.run_id,
                            summary["status"], finish_reason, self.counts["reports"], self.counts["errors"])
                 return
-            summary = merge_worker_files(self.run_dir)  # the last worker of the run
+            # The last worker of the run: it lists who took part, and merges their files.
+            _write_atomically(self.run_dir / "workers.json", json.dumps(joined, indent=1) + "\n")
+            try:
+                summary = merge_worker_files(self.run_dir)
+            except WorkerFilesElsewhere as elsewhere:
+                logger.warning("govcrawl run %s is complete, %s", self.run_id, elsewhere)
+                return
             ok, health = summary["status"] == "ok", summary["health"]
         else:
             _write_atomically(self.run_dir / "stats.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
         counts = summary["counts"]
         if ok:
-            self._point_latest(spider.name)
+            point_latest(self.output, spider.name, self.run_id)
             logger.info("govcrawl run %s ok: %d reports, %d errors → %s", self.run_id, counts["reports"], counts["errors"], self.run_dir)
         else:
             FAILED_RUNS.append(self.run_id)
             why = "; ".join(health["failed"]) or f"finish reason {finish_reason!r}"
             logger.error("govcrawl run FAILED: %s %s: %s. %s is kept as it was.", spider.name, self.run_id, why, self.output / "latest" / spider.name)
 
-    def _point_latest(self, spider: str) -> None:
-        latest = self.output / "latest" / spider
-        latest.parent.mkdir(parents=True, exist_ok=True)
-        temporary = latest.with_name(f".{spider}.{self.run_id}")
-        temporary.symlink_to(Path("..") / "runs" / spider / self.run_id)
-        temporary.replace(latest)  # rename over the old link: readers see the old run or the new one
 
 
 def _lines(path: Path) -> list[bytes]:
     return path.read_bytes().splitlines() if path.exists() else []
+
+
+class WorkerFilesElsewhere(RuntimeError):
+    """A shared run's workers wrote into OUTPUT_DIRs of their own (no shared file system)."""
 
 
 def merge_worker_files(run_dir: Path) -> dict:
@@ -272,13 +285,20 @@ def merge_worker_files(run_dir: Path) -> dict:
     again because its worker was killed between writing it and saying so — keeps one record with
     every URL in `urls` (the rule of pipelines/one_record.py within one crawl), and that record's
     cells. The run is ok when every worker that finished is ok: killed and interrupted workers are
-    listed, their work was done by the others."""
+    listed, their work was done by the others. Every worker in `workers.json` must have its
+    directory here: workers on machines without a shared OUTPUT_DIR wrote theirs elsewhere."""
+    joined = json.loads((run_dir / "workers.json").read_text(encoding="utf-8"))
+    missing = [worker for worker in joined if not (run_dir / "workers" / worker).is_dir()]
+    if missing:
+        raise WorkerFilesElsewhere(
+            f"but the files of workers {', '.join(missing)} are not in {run_dir / 'workers'}: copy their "
+            f"workers/<worker>/ directories there from the OUTPUT_DIR they wrote to, then `govcrawl merge-run {run_dir}`")
     records: list[dict] = []
     kept: dict[str, dict] = {}  # sha256 or canonical URL → the record kept
     cells: list[bytes] = []
     errors: dict[tuple[str, str], bytes] = {}
     workers: dict[str, dict] = {}
-    for worker_dir in sorted(path for path in (run_dir / "workers").iterdir() if path.is_dir()):
+    for worker_dir in (run_dir / "workers" / worker for worker in joined):
         stats = run_stats(worker_dir)
         if stats is None:
             resume.repair(worker_dir)

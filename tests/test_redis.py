@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -139,8 +140,8 @@ def output(tmp_path_factory):
 
 def test_a_worker_that_starts_late_joins_the_run(portal, output, redis_url, single_process):
     before = runs(output)
-    first = start(portal, output, "-s", f"REDIS_URL={redis_url}")
-    wait_until(lambda: reports_written(output, before) >= REPORTS // 3, "the first worker's reports")
+    first = start(portal, output, "-s", f"REDIS_URL={redis_url}", "-s", "DOWNLOAD_DELAY=0.1")  # still going when the other is up
+    wait_until(lambda: reports_written(output, before) >= REPORTS // 4, "the first worker's reports")
     late = start(portal, output, "-s", f"REDIS_URL={redis_url}")
     log = finish(late)
     finish(first)
@@ -189,3 +190,23 @@ def test_a_worker_with_other_arguments_refuses_to_join(portal, output, redis_url
     assert "joined it" in finish(continuing)
     stats = check_one_run(output, before, single_process, redis_url, workers=2)
     assert sorted(str(w["finish_reason"]) for w in stats["workers"].values()) == ["finished", "shutdown"], first_log[-3000:]
+
+
+def test_workers_without_a_shared_output_dir_are_merged_by_hand(portal, tmp_path, redis_url, single_process):
+    """Two machines with OUTPUT_DIRs of their own: the run completes in Redis, its last worker
+    names the workers whose files are elsewhere, and `govcrawl merge-run` makes the one run once
+    they are copied in."""
+    here, there = tmp_path / "machine-a", tmp_path / "machine-b"
+    first, second = start(portal, here, "-s", f"REDIS_URL={redis_url}"), start(portal, there, "-s", f"REDIS_URL={redis_url}")
+    logs = finish(first) + finish(second)
+    (last,) = [output for output in (here, there) if list((output / "runs" / SPIDER).glob("*/workers.json"))]
+    other = there if last == here else here
+    (run_dir,) = (last / "runs" / SPIDER).iterdir()
+    assert "is complete, but the files of workers" in logs and not (run_dir / "stats.json").exists()
+    merge = [sys.executable, "-m", "govcrawl.cli", "merge-run", str(run_dir)]
+    assert subprocess.run(merge, cwd=ROOT, capture_output=True).returncode == 1  # still missing
+    (elsewhere,) = (other / "runs" / SPIDER / run_dir.name / "workers").iterdir()
+    shutil.copytree(elsewhere, run_dir / "workers" / elsewhere.name)
+    merged = subprocess.run(merge, cwd=ROOT, capture_output=True, text=True)
+    assert merged.returncode == 0, merged.stderr
+    check_one_run(last, set(), single_process, redis_url, workers=2)
