@@ -35,9 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from replica.large import HOST, SPIDER, build_large_portal  # noqa: E402
+from replica.large import HOST, SPIDER, serve_large_portal  # noqa: E402
 from replica.local_redis import LocalRedis  # noqa: E402
-from replica.server import ReplicaServer  # noqa: E402
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=16",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=WARNING"]
@@ -129,16 +128,13 @@ def main() -> int:
     failed = 0
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
-        built = build_large_portal(work / "sites", args.reports, script_lists_every=args.script_lists_every)
-        (work / "portals").mkdir()
-        (work / "portals" / "large.toml").write_text(built["definition"], encoding="utf-8")
-        pages = 1 + len(built["lists"]) + len(built["script_lists"]) + len(built["reports"])
-        print(f"site: {pages} pages ({len(built['lists'])} static list pages, {len(built['script_lists'])} lists built "
-              f"by script, {len(built['reports'])} reports)")
-        env = dict(os.environ, GOVCRAWL_PORTAL_DIRS=str(work / "portals"), SCRAPY_SETTINGS_MODULE="govcrawl.settings")
-        print("| mode | processes | pages | records | seconds | pages/s | peak memory (PSS) |")
-        print("|---|---|---|---|---|---|---|")
-        with ReplicaServer(work / "sites") as replica:
+        with serve_large_portal(work, args.reports, script_lists_every=args.script_lists_every) as (built, replica):
+            pages = 1 + len(built["lists"]) + len(built["script_lists"]) + len(built["reports"])
+            print(f"site: {pages} pages ({len(built['lists'])} static list pages, {len(built['script_lists'])} lists "
+                  f"built by script, {len(built['reports'])} reports)")
+            env = dict(os.environ, GOVCRAWL_PORTAL_DIRS=built["portal_dirs"], SCRAPY_SETTINGS_MODULE="govcrawl.settings")
+            print("| mode | processes | pages | records | seconds | pages/s | peak memory (PSS) |")
+            print("|---|---|---|---|---|---|---|")
             for mode in args.modes.split(","):
                 output = work / f"output-{mode}"
                 crawl = [sys.executable, "-m", "scrapy", "crawl", SPIDER, "-s", f"REPLICA_URL={replica.url}",

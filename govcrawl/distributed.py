@@ -21,11 +21,11 @@ and scrapy-redis 0.9 does not give:
   empty (another worker's list page may still add work), so a worker that runs out of requests
   does not close, and never clears what others need; the run is complete when both are empty.
 
-Keys (under `govcrawl:<spider>:`): `run` (JSON: run_id, arguments, started_at), and per run
+Keys (under `govcrawl:<spider>:`): `run` (JSON: run_id, arguments, arguments_key, started_at), and per run
 `<run id>:requests` (sorted set, scrapy-redis's PriorityQueue), `:seen` (fingerprints, scrapy-redis's
 RFPDupeFilter), `:workers` (worker → last beat, Redis server time), `:taken:<worker>` (encoded request →
-score), `:counts` (reports, errors, portal:<name>, for the health checks on the whole run), `:joined`
-and `:done` (workers that took part, that finished). The run's files are laid out by govcrawl/runs.py.
+score), `:counts` (reports, errors, portal:<name>, for the health checks on the whole run), `:writers`
+and `:done` (workers that wrote files, that finished). The run's files are laid out by govcrawl/runs.py.
 """
 
 from __future__ import annotations
@@ -53,6 +53,22 @@ SCHEDULER = "govcrawl.distributed.SharedScheduler"
 DEFAULT_WORKER_TIMEOUT = 60.0
 POLL_SECONDS = 1.0  # how often an idle worker looks for work while the run has some
 
+# Join the spider's run, or start it (ARGV[1], the proposed registration); a worker whose
+# arguments (ARGV[2], canonical JSON) are the run's beats in the same step, so that the run cannot
+# complete and vanish between its joining and its first beat.
+JOIN = """
+local registration = redis.call('GET', KEYS[1])
+if not registration then
+  redis.call('SET', KEYS[1], ARGV[1])
+  registration = ARGV[1]
+end
+local run = cjson.decode(registration)
+if run.arguments_key ~= ARGV[2] then return registration end
+local prefix = ARGV[3] .. run.run_id
+local now = redis.call('TIME')
+redis.call('HSET', prefix .. ':workers', ARGV[4], now[1] + now[2] / 1e6)
+return registration
+"""
 # Take the request of highest priority and keep it in the worker's taken hash, atomically: a
 # worker killed right after the pop still has it on record.
 TAKE = """
@@ -139,8 +155,8 @@ class SharedRun:
         self.worker_timeout = worker_timeout
         self.pointer = f"govcrawl:{spider}:run"
         self.run_id, self.started_at, self.registration = self._join(arguments)
-        prefix = f"govcrawl:{spider}:{self.run_id}"
-        self.keys = {name: f"{prefix}:{name}" for name in ("requests", "seen", "workers", "counts", "done", "joined")}
+        prefix = f"govcrawl:{spider}:{self.run_id}"  # as JOIN makes it
+        self.keys = {name: f"{prefix}:{name}" for name in ("requests", "seen", "workers", "counts", "done", "writers")}
         self.taken_prefix = f"{prefix}:taken:"
         self.taken_key = self.taken_prefix + self.worker
         self._take = server.register_script(TAKE)
@@ -148,18 +164,17 @@ class SharedRun:
         self._reclaim = server.register_script(RECLAIM)
         self._pending = server.register_script(PENDING)
         self._complete = server.register_script(COMPLETE)
-        self.beat()
-        server.sadd(self.keys["joined"], self.worker)
         self._stop_beating = threading.Event()
         self._beater = threading.Thread(target=self._beat_until_stopped, name="govcrawl-heartbeat", daemon=True)
         self._beater.start()
 
     def _join(self, arguments: dict) -> tuple[str, str, bytes]:
-        proposed = {"run_id": new_run_id(), "arguments": arguments, "started_at": utc_now()}
-        self.server.set(self.pointer, json.dumps(proposed, ensure_ascii=False), nx=True)
-        registration = self.server.get(self.pointer)
+        arguments_key = json.dumps(arguments, sort_keys=True)
+        proposed = {"run_id": new_run_id(), "arguments": arguments, "arguments_key": arguments_key, "started_at": utc_now()}
+        registration = self.server.register_script(JOIN)(
+            keys=[self.pointer], args=[json.dumps(proposed, ensure_ascii=False), arguments_key, f"govcrawl:{self.spider}:", self.worker])
         run = json.loads(registration)
-        if run["arguments"] != arguments:
+        if run["arguments_key"] != arguments_key:
             raise RunArgumentsDiffer(
                 f"run {run['run_id']} of {self.spider} in Redis was started with the spider arguments "
                 f"{run['arguments']}, this worker has {arguments}: start it with the run's arguments "
@@ -178,6 +193,11 @@ class SharedRun:
                 self.beat()
             except Exception:  # Redis unreachable for a moment: the next beat tries again
                 logger.exception("govcrawl: heartbeat to Redis failed")
+
+    def writes_files(self) -> None:
+        """Say that this worker has its files in the run (the run files, once they are open):
+        the run's last worker merges the files of every worker that did."""
+        self.server.sadd(self.keys["writers"], self.worker)
 
     def take(self) -> bytes | None:
         return self._take(keys=[self.keys["requests"], self.taken_key]) or None
@@ -208,7 +228,7 @@ class SharedRun:
         """Stop beating and leave the run; a worker that did not finish puts back what it had
         taken. A finished worker then waits until no other worker is listed (the others finish,
         or are found dead after REDIS_WORKER_TIMEOUT). The one that completes the run gets every
-        worker that took part (their files are all final by then), and the run's keys are
+        worker that wrote files (all final by then), and the run's keys are
         deleted; the others get None."""
         self._stop_beating.set()
         self._beater.join()
@@ -216,13 +236,12 @@ class SharedRun:
         if not finished:
             return None
         self.server.sadd(self.keys["done"], self.worker)
-        joined = sorted(worker.decode() for worker in self.server.smembers(self.keys["joined"]))
+        writers = sorted(worker.decode() for worker in self.server.smembers(self.keys["writers"]))
         keys = [self.keys["workers"], self.keys["requests"], self.pointer, *self.keys.values()]
-        keys += [self.taken_prefix + worker for worker in joined]
         while (outcome := self._complete(keys=keys, args=[self.registration])) == -1:
             time.sleep(POLL_SECONDS)
             self.reclaim_dead()
-        return joined if outcome == 1 else None
+        return writers if outcome == 1 else None
 
 
 def join(settings, spider: str, arguments: dict) -> SharedRun:

@@ -136,6 +136,7 @@ class RunFiles:
         if self.shared_run:
             self.run_id, self.started_at = self.shared_run.run_id, self.shared_run.started_at
             self.feed_dir.mkdir(parents=True)
+            self.shared_run.writes_files()
         elif resumed:
             self.run_id = resumed
             self.started_at = resume.started_at(self.jobdir)
@@ -240,16 +241,16 @@ class RunFiles:
         if self.shared_run:
             summary["worker"] = self.shared_run.worker
             _write_atomically(self.feed_dir / "stats.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
-            joined = self.shared_run.leave(finished=self.finished)
-            if joined is None:
+            writers = self.shared_run.leave(finished=self.finished)
+            if writers is None:
                 if not ok:
                     FAILED_RUNS.append(self.run_id)
                 logger.log(logging.INFO if ok else logging.ERROR, "govcrawl worker %s of run %s %s (%s): %d reports, "
                            "%d errors; the run is completed by another worker", self.shared_run.worker, self.run_id,
                            summary["status"], finish_reason, self.counts["reports"], self.counts["errors"])
                 return
-            # The last worker of the run: it lists who took part, and merges their files.
-            _write_atomically(self.run_dir / "workers.json", json.dumps(joined, indent=1) + "\n")
+            # The last worker of the run: it lists the workers that wrote files, and merges them.
+            _write_atomically(self.run_dir / "workers.json", json.dumps(writers, indent=1) + "\n")
             try:
                 summary = merge_worker_files(self.run_dir)
             except WorkerFilesElsewhere as elsewhere:
@@ -287,8 +288,8 @@ def merge_worker_files(run_dir: Path) -> dict:
     cells. The run is ok when every worker that finished is ok: killed and interrupted workers are
     listed, their work was done by the others. Every worker in `workers.json` must have its
     directory here: workers on machines without a shared OUTPUT_DIR wrote theirs elsewhere."""
-    joined = json.loads((run_dir / "workers.json").read_text(encoding="utf-8"))
-    missing = [worker for worker in joined if not (run_dir / "workers" / worker).is_dir()]
+    writers = json.loads((run_dir / "workers.json").read_text(encoding="utf-8"))
+    missing = [worker for worker in writers if not (run_dir / "workers" / worker).is_dir()]
     if missing:
         raise WorkerFilesElsewhere(
             f"but the files of workers {', '.join(missing)} are not in {run_dir / 'workers'}: copy their "
@@ -298,7 +299,7 @@ def merge_worker_files(run_dir: Path) -> dict:
     cells: list[bytes] = []
     errors: dict[tuple[str, str], bytes] = {}
     workers: dict[str, dict] = {}
-    for worker_dir in (run_dir / "workers" / worker for worker in joined):
+    for worker_dir in (run_dir / "workers" / worker for worker in writers):
         stats = run_stats(worker_dir)
         if stats is None:
             resume.repair(worker_dir)

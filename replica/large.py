@@ -16,9 +16,10 @@ what a complete crawl must find.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
-from replica.server import DEFAULT_SITES
+from replica.server import DEFAULT_SITES, ReplicaServer
 
 HOST = "www.large.gov.cn"
 SPIDER = "large"
@@ -98,3 +99,14 @@ def build_large_portal(sites: Path, reports: int, *, per_unit: int = 10, per_pag
             list_urls.append(f"http://{HOST}/gknb/u{u}/" + ("" if n == 0 else name))
     _write(site / "gknb/index.html", LIST_PAGE.format(title="政府信息公开年报", items="".join(unit_links), total=1, current=0))
     return {"definition": DEFINITION, "reports": report_urls, "lists": list_urls, "script_lists": script_lists}
+
+
+@contextmanager
+def serve_large_portal(work: Path, reports: int, **options):
+    """build_large_portal into work/sites, its definition into work/portals, served by the replica
+    server: `with serve_large_portal(work, n) as (built, replica)`; built["portal_dirs"] is for
+    GOVCRAWL_PORTAL_DIRS."""
+    built = build_large_portal(work / "sites", reports, **options)
+    _write(work / "portals" / f"{SPIDER}.toml", built["definition"])
+    with ReplicaServer(work / "sites") as replica:
+        yield built | {"portal_dirs": str(work / "portals")}, replica

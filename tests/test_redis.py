@@ -23,9 +23,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from replica.large import SPIDER, build_large_portal
+from replica.large import SPIDER, serve_large_portal
 from replica.local_redis import LocalRedis
-from replica.server import ReplicaServer
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = 100
@@ -42,10 +41,7 @@ def redis_url():
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory):
     work = tmp_path_factory.mktemp("redis")
-    built = build_large_portal(work / "sites", REPORTS)
-    (work / "portals").mkdir()
-    (work / "portals" / "large.toml").write_text(built["definition"], encoding="utf-8")
-    with ReplicaServer(work / "sites") as replica:
+    with serve_large_portal(work, REPORTS) as (built, replica):
         yield work, built, replica
 
 
@@ -84,12 +80,8 @@ def comparable(run_dir: Path) -> tuple[dict, Counter]:
 @pytest.fixture(scope="module")
 def single_process(portal, tmp_path_factory):
     output = tmp_path_factory.mktemp("single")
-    work, built, replica = portal
-    finish(subprocess.Popen(
-        [sys.executable, "-m", "scrapy", "crawl", SPIDER, "-s", f"REPLICA_URL={replica.url}", "-s", f"OUTPUT_DIR={output}",
-         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env=dict(os.environ, GOVCRAWL_PORTAL_DIRS=str(work / "portals"))))
+    _work, built, _replica = portal
+    finish(start(portal, output))
     (run_dir,) = (output / "runs" / SPIDER).iterdir()
     records, cells = comparable(run_dir)
     assert sorted(r["url"] for r in records.values()) == sorted(built["reports"])
@@ -179,7 +171,7 @@ def test_the_requests_of_a_killed_worker_are_crawled_by_the_other(portal, output
 def test_a_worker_with_other_arguments_refuses_to_join(portal, output, redis_url, single_process):
     before = runs(output)
     first = start(portal, output, "-s", f"REDIS_URL={redis_url}", "-s", "DOWNLOAD_DELAY=0.1")
-    wait_until(lambda: redis.Redis.from_url(redis_url).exists(f"govcrawl:{SPIDER}:run"), "the run in Redis")
+    wait_until(lambda: reports_written(output, before) >= 10, "the first worker's reports")
     other = start(portal, output, "-s", f"REDIS_URL={redis_url}", "-a", "scope=all")
     _out, log = other.communicate(timeout=60)
     assert other.returncode != 0
