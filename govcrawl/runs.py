@@ -5,15 +5,17 @@
     OUTPUT_DIR/raw/                                           (bytes by sha256, shared by all runs)
 
 A run id is its UTC start time plus a random suffix, so concurrent jobs of one spider never share
-a directory. A run shared by several workers through Redis (govcrawl/distributed.py) has one run id;
-each worker writes its files (the same four) under the run's `workers/<worker>/`, and the worker
-that completes the run merges them into the run's own files, written like a single crawl's
-(`merge_worker_files`): a run directory with `stats.json` is complete either way. Feeds are written as `*.jsonl.part` and renamed when the spider closes; `stats.json`
+a directory. Feeds are written as `*.jsonl.part` and renamed when the spider closes; `stats.json`
 comes last, after the health monitors (govcrawl/monitors.py) have run, so a run directory
 without it is a run that was killed. With JOBDIR, a run that did not finish keeps its .part
 feeds (and writes `interrupted.json` instead of stats.json when it could close), and the next
 crawl with the same JOBDIR continues it (govcrawl/resume.py). `latest/<spider>` moves only to a run whose status is ok: a
 crawl of a dead portal leaves the previous good data where it was.
+
+A run shared by several workers through Redis (govcrawl/distributed.py) has one run id; each worker
+writes its files (the same four) under the run's `workers/<worker>/`, and the worker that completes
+the run merges them into the run's own files, written like a single crawl's (`merge_worker_files`):
+a run directory with `stats.json` is complete either way.
 """
 
 from __future__ import annotations
@@ -245,9 +247,11 @@ class RunFiles:
             if writers is None:
                 if not ok:
                     FAILED_RUNS.append(self.run_id)
+                rest = ("the run is completed by another worker" if self.finished else
+                        "the requests it held are back in the queue, for the other workers or the next one started")
                 logger.log(logging.INFO if ok else logging.ERROR, "govcrawl worker %s of run %s %s (%s): %d reports, "
-                           "%d errors; the run is completed by another worker", self.shared_run.worker, self.run_id,
-                           summary["status"], finish_reason, self.counts["reports"], self.counts["errors"])
+                           "%d errors; %s", self.shared_run.worker, self.run_id, summary["status"], finish_reason,
+                           self.counts["reports"], self.counts["errors"], rest)
                 return
             # The last worker of the run: it lists the workers that wrote files, and merges them.
             _write_atomically(self.run_dir / "workers.json", json.dumps(writers, indent=1) + "\n")
