@@ -38,7 +38,6 @@ import socket
 import threading
 import time
 
-from scrapy.exceptions import NotConfigured
 from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
@@ -133,9 +132,6 @@ class RedisAddon:
     def update_settings(self, settings) -> None:
         if not settings.get("REDIS_URL"):
             return
-        if settings.get("JOBDIR"):
-            raise NotConfigured("JOBDIR and REDIS_URL: a run shared through Redis continues through Redis "
-                                "(start a worker again to resume it); leave JOBDIR out")
         # The project's own SCHEDULER is set at "project" priority; a -s SCHEDULER still wins.
         settings.set("SCHEDULER", SCHEDULER, priority="project")
         settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="project")
@@ -245,7 +241,11 @@ class SharedRun:
 
 
 def join(settings, spider: str, arguments: dict) -> SharedRun:
-    """Join the spider's run in Redis (or start it): called when a spider is made (spiders/base.py)."""
+    """Join the spider's run in Redis (or start it): called when a spider is made (spiders/base.py),
+    before anything else of the crawl is set up."""
+    if settings.get("JOBDIR"):
+        raise ValueError("JOBDIR and REDIS_URL: a run shared through Redis continues through Redis "
+                         "(start a worker again to resume it); leave JOBDIR out")
     server = get_redis_from_settings(settings)
     return SharedRun(server, spider, dict(arguments), settings.getfloat("REDIS_WORKER_TIMEOUT", DEFAULT_WORKER_TIMEOUT))
 

@@ -202,3 +202,10 @@ def test_workers_without_a_shared_output_dir_are_merged_by_hand(portal, tmp_path
     merged = subprocess.run(merge, cwd=ROOT, capture_output=True, text=True)
     assert merged.returncode == 0, merged.stderr
     check_one_run(last, set(), single_process, redis_url, workers=2)
+
+
+def test_jobdir_with_redis_url_is_refused_before_joining(portal, tmp_path, redis_url):
+    worker = start(portal, tmp_path / "output", "-s", f"REDIS_URL={redis_url}", "-s", f"JOBDIR={tmp_path / 'job'}")
+    _out, log = worker.communicate(timeout=60)
+    assert worker.returncode != 0 and "JOBDIR and REDIS_URL" in log, log[-3000:]
+    assert redis.Redis.from_url(redis_url).keys("govcrawl:*") == []
