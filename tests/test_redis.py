@@ -144,6 +144,9 @@ def test_a_worker_that_starts_late_joins_the_run(portal, output, redis_url, sing
 def test_two_workers_one_slow_share_one_run(portal, output, redis_url, single_process):
     before = runs(output)
     slow = start(portal, output, "-s", f"REDIS_URL={redis_url}", "-s", "DOWNLOAD_DELAY=0.3", "-s", "CONCURRENT_REQUESTS=1")
+    # The fast one joins once the slow one has begun: on a busy machine it could otherwise start
+    # so late, or so early, that one worker did everything.
+    wait_until(lambda: reports_written(output, before) >= 1, "the slow worker's first report")
     fast = start(portal, output, "-s", f"REDIS_URL={redis_url}")
     finish(fast), finish(slow)
     stats = check_one_run(output, before, single_process, redis_url, workers=2)
