@@ -20,6 +20,7 @@ from scrapy.http import HtmlResponse
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from govcrawl import distributed
 from govcrawl.cms import list_rules
 from govcrawl.cms.list_rules import (
     LINKS_BASE,
@@ -56,6 +57,7 @@ class PortalSpider(scrapy.Spider):
     definition: ClassVar[PortalDefinition]
     members: ClassVar[tuple[PortalDefinition, ...]] = ()  # the portals whose `part_of` names this one
     done_urls: set[str] = frozenset()  # set by the run files when a run is resumed
+    shared_run: distributed.SharedRun | None = None  # the run in Redis this worker takes part in (REDIS_URL)
 
     def __init__(self, *args, scope: str = "own", **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,6 +76,10 @@ class PortalSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         for rules in spider.rules.values():
             rules.max_pages = crawler.settings.getint("LIST_MAX_PAGES")
+        if crawler.settings.get("REDIS_URL"):
+            # Join the run in Redis now, with this spider's arguments: a worker whose arguments
+            # differ from the run's stops here, before it takes any request.
+            spider.shared_run = distributed.join(crawler.settings, spider.name, spider.arguments)
         return spider
 
     async def start(self):
