@@ -21,8 +21,9 @@ from pathlib import Path
 import govcrawl
 from govcrawl.corpus.catalogue import Catalogue
 from govcrawl.corpus.progress import Progress
-from govcrawl.extract import Attachment, Extraction, ExtractionError, extract
+from govcrawl.extract import Attachment, Extraction, ExtractionError
 from govcrawl.items import utc_now
+from govcrawl.workers import ExtractionPool
 
 ENGINE_PACKAGE = Path(govcrawl.__file__).parent / "extract"
 ENGINE_FILES = ("**/*.py", "data/*")
@@ -53,17 +54,14 @@ def reparse(catalogue: Catalogue, output_dir: Path, progress: Progress | None = 
     result = ReparseResult(name, directory)
     sources = _sources(catalogue)
     records = []
-    for sha in (progress or Progress.quiet()).track(sorted(sources), "reparse"):
-        source = sources[sha]
-        try:
-            extraction = _extract(raw, sha, source)
-        except (OSError, ExtractionError) as error:
-            result.errors.append({"sha256": sha, "url": source["url"], "error": type(error).__name__, "detail": str(error)})
-            continue
-        if "not_a_report" in extraction.record["flags"]:
-            result.errors.append({"sha256": sha, "url": source["url"], "error": "not_a_report", "detail": extraction.record["title"] or ""})
-            continue
-        records.append((sha, extraction.record | {"extractor": name}, extraction.cells))
+    # Each stored document is read in a worker process within the same limits as in a crawl
+    # (govcrawl/workers.py): one hostile file costs its own entry, not the reparse.
+    pool = ExtractionPool()
+    try:
+        for sha in (progress or Progress.quiet()).track(sorted(sources), "reparse"):
+            _reparse_one(pool, raw, sha, sources[sha], name, records, result)
+    finally:
+        pool.close()
     _write_lines(directory / "reports.jsonl", (record for _sha, record, _cells in records))
     _write_lines(directory / "cells.jsonl", (cell for _sha, _record, cells in records for cell in cells))
     _write_lines(directory / "errors.jsonl", result.errors)
@@ -83,7 +81,19 @@ def _sources(catalogue: Catalogue) -> dict[str, dict]:
     return found
 
 
-def _extract(raw: Path, sha: str, source: dict) -> Extraction:
+def _reparse_one(pool: ExtractionPool, raw: Path, sha: str, source: dict, name: str, records: list, result: ReparseResult) -> None:
+    try:
+        extraction = _extract(pool, raw, sha, source)
+    except (OSError, ExtractionError) as error:
+        result.errors.append({"sha256": sha, "url": source["url"], "error": type(error).__name__, "detail": str(error)})
+        return
+    if "not_a_report" in extraction.record["flags"]:
+        result.errors.append({"sha256": sha, "url": source["url"], "error": "not_a_report", "detail": extraction.record["title"] or ""})
+        return
+    records.append((sha, extraction.record | {"extractor": name}, extraction.cells))
+
+
+def _extract(pool: ExtractionPool, raw: Path, sha: str, source: dict) -> Extraction:
     body = (raw / sha[:2] / sha).read_bytes()
     stored, missing = [], []
     for entry in source.get("attachments") or []:
@@ -94,8 +104,8 @@ def _extract(raw: Path, sha: str, source: dict) -> Extraction:
             missing.append(entry)  # never fetched: stays listed with its error
         else:
             missing.append(entry | {"error": f"not in the raw store: {entry['path']}"})
-    extraction = extract(body, url=source["url"], portal=source["portal"], unit=source.get("unit"),
-                         fetched_at=source.get("fetched_at"), attachments=stored)
+    extraction = pool.extract(body, url=source["url"], portal=source["portal"], unit=source.get("unit"),
+                              fetched_at=source.get("fetched_at"), attachments=stored).result()
     extraction.record["attachments"].extend(missing)
     return extraction
 
