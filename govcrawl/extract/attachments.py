@@ -52,16 +52,21 @@ class ReadAttachment:
     reading: Reading | None  # None when it could not be read (entry["error"] says why)
 
 
-def read_attachment(attachment: Attachment, read: Callable[[bytes, str], Reading], *, max_bytes: int = MAX_ATTACHMENT_BYTES) -> ReadAttachment:
-    body = attachment.body
-    media_type = media_type_of(body, attachment.media_type, attachment.name, attachment.url)
-    entry = {
+def attachment_entry(attachment: Attachment) -> dict:
+    """The record's attachments[] item of a file, read or not."""
+    return {
         "url": attachment.url,
         "name": attachment.name,
-        "media_type": media_type,
-        "sha256": hashlib.sha256(body).hexdigest(),
+        "media_type": media_type_of(attachment.body, attachment.media_type, attachment.name, attachment.url),
+        "sha256": hashlib.sha256(attachment.body).hexdigest(),
         "path": attachment.path,
     }
+
+
+def read_attachment(attachment: Attachment, read: Callable[[bytes, str], Reading], *, max_bytes: int = MAX_ATTACHMENT_BYTES) -> ReadAttachment:
+    body = attachment.body
+    entry = attachment_entry(attachment)
+    media_type = entry["media_type"]
     try:
         if len(body) > max_bytes:
             raise ExtractionError(f"attachment is {len(body)} bytes, more than the limit of {max_bytes}")

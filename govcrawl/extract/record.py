@@ -10,6 +10,8 @@ from govcrawl.extract.body import ReportBody, report_body
 from govcrawl.extract.checks import run_checks
 from govcrawl.extract.document import Block, Document
 from govcrawl.extract.flags import source_flags
+from govcrawl.extract.image_tables import confidence_of
+from govcrawl.extract.ocr_acceptance import verify
 from govcrawl.extract.metadata import (
     Period,
     is_not_report_title,
@@ -112,6 +114,10 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
     blank_form = year is None and all_blank(reading)
     if blank_form:
         reading = TableReading(format=reading.format)
+    unverified = None
+    if tables.via == "ocr":
+        verdict = verify(reading)
+        reading, unverified = verdict.accepted, verdict.unverified
     unit = unit_from(title, source.unit_hint)
     tables_read = any(table is not None for table in reading.tables.values())
     checks = run_checks(reading, content.stats)
@@ -129,6 +135,8 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
         flags = [] if tables_read else ["tables_as_images"]
     elif blank_form:
         flags.append("blank_form")
+    if tables.via == "ocr":
+        flags += [f for f, holds in (("tables_from_ocr", tables_read), ("tables_as_images", unverified)) if holds and f not in flags]
     report_id = hashlib.sha1((source.url or "").encode() if source.url else source.raw).hexdigest()
     fmt = reading.format or _format_by_year(year)
     record = {
@@ -155,9 +163,12 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
         "sha256": hashlib.sha256(source.raw).hexdigest(),
         "extractor": govcrawl.__version__,
     }
+    if unverified is not None:
+        record["tables_ocr_unverified"] = unverified
     cells = [
         {"report_id": report_id, "unit": unit.name, "region_code": unit.region_code, "year": year, "format": fmt}
         | {key: cell.get(key) for key in CELL_KEYS}
+        | ({"confidence": confidence_of(cell["raw"])} if tables.via == "ocr" else {})
         for cell in reading.cells
     ]
     return Extraction(record, cells)
