@@ -117,3 +117,11 @@ def scanned(png: bytes, rng: random.Random) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=rng.randint(55, 75))
     return out.getvalue()
+
+
+def scanned_pdf(pngs: list[bytes], rng: random.Random) -> bytes:
+    """A PDF without a text layer, one scanned picture per page (as a scanner's PDF holds them)."""
+    pages = [Image.open(io.BytesIO(scanned(png, rng))) for png in pngs]
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", resolution=144, save_all=True, append_images=pages[1:])
+    return out.getvalue()

@@ -28,7 +28,7 @@ IDENTITY_PREFIXES = {
     "applications": ("applications_balance.", "applications_sum.", "applications_row_total."),
     "review_litigation": ("review_litigation_total.",),
 }
-MIN_ACTIVE_CONFIDENCE = 0.95
+MIN_ACTIVE_CONFIDENCE = 0.8
 
 
 @dataclass
