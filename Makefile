@@ -9,16 +9,18 @@ OUTPUT ?= output
 
 # Debian packages needed at run time: LibreOffice converts legacy Word (.doc/.wps); Chromium
 # reads the few list pages that only a browser can (scrapy-playwright; `playwright install`
-# cannot work here). For the tests: curl (the README's crontab line for scrapyd, run as written).
-# Installed when their command is missing (as root, or through sudo).
+# cannot work here). A CJK font: the coverage report embeds the glyphs it uses from it. For the
+# tests: curl (the README's crontab line for scrapyd, run as written).
+# Installed when their command (or, for the font, a font for Chinese) is missing (as root, or through sudo).
 SYSTEM_COMMANDS := soffice chromium curl
-SYSTEM_PACKAGES := libreoffice-writer-nogui chromium curl
+SYSTEM_PACKAGES := libreoffice-writer-nogui chromium curl fonts-wqy-microhei
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install system-packages demo test bench clean
 
 system-packages:
 	@missing=""; for c in $(SYSTEM_COMMANDS); do command -v $$c >/dev/null || missing=yes; done; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing=yes; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing $(SYSTEM_PACKAGES) (apt-get)"; \
 	  $(SUDO) apt-get update -qq && \

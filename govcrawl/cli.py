@@ -5,6 +5,10 @@
     govcrawl replica serve            the offline portal replica on 127.0.0.1
     govcrawl demo                     replica + every spider → output/runs/… + a summary
     govcrawl summary OUTPUT_DIR       reports per unit and year, failing checks, errors
+    govcrawl corpus ingest|status|records OUTPUT_DIR   the corpus of every crawl's runs
+    govcrawl reparse OUTPUT_DIR       stored bytes → records of the current engine (no network)
+    govcrawl export OUTPUT_DIR --to DIR   Parquet, CSV, DuckDB and datapackage.json
+    govcrawl report OUTPUT_DIR --html FILE   the coverage report
     govcrawl doctor URL               what the spiders make of a list page or column, and why
 """
 
@@ -19,6 +23,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import jsonlines
+
+from govcrawl.corpus.commands import add_corpus_commands
 
 
 def _dump(obj: dict) -> str:
@@ -121,7 +127,10 @@ def cmd_summary(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    """Serve the replica, run every spider against it into OUTPUT_DIR, print the summary."""
+    """Serve the replica, run every spider against it into OUTPUT_DIR, print the summary, write
+    the corpus's exports and coverage report."""
+    from govcrawl.corpus.commands import cmd_export, cmd_report
+    from govcrawl.corpus.progress import Progress
     from govcrawl.definitions import load_definitions, user_directories
 
     server = replica_server()
@@ -133,7 +142,8 @@ def cmd_demo(args) -> int:
         print(f"replica serving {server.DEFAULT_SITES} at {replica.url}", file=sys.stderr)
         # A portal that is part of another is crawled in that one's scope=all run, so that pages
         # they share (gk.tj.gov.cn's district column) are fetched and recorded once.
-        for definition in [d for d in load_definitions(user_directories()) if d.part_of is None]:
+        top_level = [d for d in load_definitions(user_directories()) if d.part_of is None]
+        for definition in Progress.to_stderr().track(top_level, "demo crawls"):
             print(f"crawling {definition.name} (and the portals part of it) …", file=sys.stderr)
             log = output / "logs" / f"{definition.name}.log"
             command = [
@@ -150,6 +160,11 @@ def cmd_demo(args) -> int:
             crawled.append(output / "latest" / definition.name)
     print(summarize(crawled))
     print(f"\nruns: {', '.join(str(p.resolve()) for p in crawled)}")
+    # The corpus the crawls added to, as a researcher takes it away: tables and the coverage report.
+    exports, coverage = output / "export", output / "coverage.html"
+    cmd_export(argparse.Namespace(output_dir=str(output), to=str(exports), derivation=None))
+    cmd_report(argparse.Namespace(output_dir=str(output), html=str(coverage)))
+    print(f"exports (Parquet, CSV, DuckDB, datapackage.json): {exports}\ncoverage report: {coverage}")
     return 0
 
 
@@ -192,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("path", help="an OUTPUT_DIR (its latest/<spider> runs), a run directory, or a reports.jsonl")
     summary.set_defaults(run=cmd_summary)
 
+    add_corpus_commands(commands)
     doctor = commands.add_parser(
         "doctor", help="crawl from a list page or column and say what the rules and the engine make of it",
         description="Exit status: 0 a report was found, 1 none was, 2 the page is not a list.")

@@ -85,7 +85,16 @@ FEED_EXPORT_ENCODING = "utf-8"
 EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,
     "govcrawl.runs.RunFiles": 510,
+    "govcrawl.corpus.extensions.FetchLog": 520,
+    "govcrawl.corpus.extensions.CorpusIngest": 530,
 }
+# The corpus (govcrawl/corpus/): every response of a run in its fetches.jsonl; the run added to
+# OUTPUT_DIR/corpus.sqlite when it ends; a report page whose bytes the corpus already read at that
+# URL reuses its record instead of being extracted again (off = extract every page).
+CORPUS_FETCH_LOG = True
+CORPUS_INGEST = True
+CORPUS_INCREMENTAL = True
+SPIDER_MIDDLEWARES = {"govcrawl.corpus.incremental.UnchangedReports": 950}
 # JOBDIR resumes a crawl by replaying it (govcrawl/resume.py): requests and their fingerprints
 # stay in memory, so a killed crawl never leaves requests marked seen that were never answered.
 SCHEDULER = "govcrawl.resume.RequestsInMemory"

@@ -2,6 +2,7 @@
 
 import pytest
 
+from govcrawl.extract import extract
 from govcrawl.extract.metadata import published_from, statistics_period, title_year, unit_from
 from govcrawl.extract.sections import find_sections
 
@@ -89,3 +90,46 @@ def test_the_names_own_place_beats_the_portal_owners_code():
 def test_an_organ_whose_name_holds_no_place_takes_the_crawls_code():
     unit = unit_from("天津经济技术开发区管理委员会2022年政府信息公开工作年度报告", {"name": "开发区", "region_code": "120116"})
     assert (unit.name, unit.region_code, unit.level) == ("天津经济技术开发区管理委员会", "120116", "department")
+
+
+TIANJIN = {"name": "天津市人民政府", "region_code": "120000", "level": "province"}
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "code", "level"),
+    [
+        # the year first
+        ("2019年上海市人民政府办公厅政府信息公开工作年度报告", "上海市人民政府办公厅", "310000", "department"),
+        ("2020年度天津市红桥区政府信息公开工作年度报告", "天津市红桥区人民政府", "120106", "district"),
+        # 关于…的报告
+        ("天津市发展和改革委员会关于2020年度政府信息公开工作的报告", "天津市发展和改革委员会", "120000", "department"),
+        # a department under its parent's level word: the parent from the portal owner
+        ("市发展改革委2020年政府信息公开工作年度报告", "天津市发展改革委", "120000", "department"),
+        # the unit's own place decides, not the portal owner's
+        ("天津市河东区民政局2020年政府信息公开工作年度报告", "天津市河东区民政局", "120102", "department"),
+    ],
+)
+def test_unit_from_every_title_shape(title, name, code, level):
+    unit = unit_from(title, TIANJIN)
+    assert (unit.name, unit.region_code, unit.level) == (name, code, level)
+
+
+def test_a_title_broken_over_two_lines_is_one_title():
+    page = (
+        "<html><body><p>天津市红桥区人民政府2024年</p><p>政府信息公开年度报告</p><p>一、总体情况</p><p>略。</p>"
+        "<p>二、主动公开政府信息情况</p><p>略。</p></body></html>"
+    )
+    record = extract(page.encode(), source_file="page.html", unit=TIANJIN).record
+    assert record["title"] == "天津市红桥区人民政府2024年政府信息公开年度报告"
+    assert (record["unit"]["name"], record["unit"]["region_code"], record["year"]) == ("天津市红桥区人民政府", "120106", 2024)
+
+
+def test_a_body_without_a_title_is_the_unit_and_year_its_first_paragraph_names():
+    page = (
+        "<html><body><p>2024年，河东区坚持以习近平新时代中国特色社会主义思想为指导，全面推进政务公开。</p>"
+        "<p>一、总体情况</p><p>略。</p><p>二、主动公开政府信息情况</p><p>略。</p></body></html>"
+    )
+    record = extract(page.encode(), source_file="page.html", unit=TIANJIN).record
+    assert record["title"] is None
+    assert (record["unit"]["name"], record["unit"]["region_code"], record["unit"]["level"]) == ("天津市河东区人民政府", "120102", "district")
+    assert record["year"] == 2024 and record["format"] == "gov2021"

@@ -18,6 +18,7 @@ SCHEMA_KEYS = [
     "id", "portal", "url", "source_file", "title", "unit", "year", "published", "publisher", "format",
     "script", "text", "sections", "tables", "stats", "checks", "flags", "attachments", "via",
     "fetched_at", "sha256", "extractor",
+    "stats_extra",  # added since version 1
 ]
 
 

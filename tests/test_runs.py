@@ -53,7 +53,7 @@ def snapshot(directory: Path) -> dict[str, str]:
 
 def assert_complete_run(run_dir: Path, spider: str) -> dict:
     """Every file there and parseable, the records exactly the manifest's, each valid."""
-    assert sorted(p.name for p in run_dir.iterdir()) == ["cells.jsonl", "errors.jsonl", "reports.jsonl", "stats.json"]
+    assert sorted(p.name for p in run_dir.iterdir()) == ["cells.jsonl", "errors.jsonl", "fetches.jsonl", "reports.jsonl", "stats.json"]
     stats = json.loads((run_dir / "stats.json").read_text(encoding="utf-8"))
     records = read(run_dir / "reports.jsonl")
     expected = {r["url"] for r in load_manifest()["spiders"][spider]["reports"]}
@@ -173,7 +173,7 @@ def test_a_killed_job_leaves_no_feed_under_its_final_name(replica, tmp_path):
     os.kill(process.pid, signal.SIGKILL)
     process.communicate(timeout=60)
     (run_dir,) = runs(tmp_path, "tianjin")
-    assert sorted(p.name for p in run_dir.iterdir()) == ["cells.jsonl.part", "errors.jsonl.part", "reports.jsonl.part"]
+    assert sorted(p.name for p in run_dir.iterdir()) == ["cells.jsonl.part", "errors.jsonl.part", "fetches.jsonl.part", "reports.jsonl.part"]
     assert not (tmp_path / "latest").exists()
 
 

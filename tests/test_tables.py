@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from govcrawl.extract.checks import run_checks
 from govcrawl.extract.document import Block, Cell
 from govcrawl.extract.htmltable import rows_from_html_table
 from govcrawl.extract.tables import read_tables
@@ -176,15 +177,18 @@ def test_block_headers_with_spaces_or_a_dropped_第():
 # --- hand-made layouts -------------------------------------------------------------------------
 
 
-def applications_html(fmt: str, raws: dict[str, list[str]], colspan_at: int | None = None, flatten=False) -> str:
+NATIONAL_APPLICATIONS_HEADER = [
+    [td("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3), td("申请人情况", colspan=8)],
+    [td("自然人", colspan=2), td("法人或其他组织", colspan=5), td("总计", rowspan=2)],
+    [td(""), td("商业企业"), td("科研机构"), td("社会公益组织"), td("法律服务机构"), td("其他")],
+]
+
+
+def applications_html(fmt: str, raws: dict[str, list[str]], colspan_at: int | None = None, flatten=False,
+                      header: list[list[Spec]] = NATIONAL_APPLICATIONS_HEADER) -> str:  # fmt: skip
     """表三 as pages lay it out: vertical heading and group cells, or (flatten) each group label
     written once on the first row of its group. `colspan_at` puts colspan=2 on that value column
     in the data rows while the header keeps it on 自然人 (pingtan 2021)."""
-    header = [
-        [td("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3), td("申请人情况", colspan=8)],
-        [td("自然人", colspan=2), td("法人或其他组织", colspan=5), td("总计", rowspan=2)],
-        [td(""), td("商业企业"), td("科研机构"), td("社会公益组织"), td("法律服务机构"), td("其他")],
-    ]
     labelled = application_row_labels(fmt)
     results = [key for key, _ in labelled if key not in ("new_received", "carried_over_in", "carried_over_out")]
     rows, groups_seen = [], set()
@@ -208,6 +212,82 @@ def applications_html(fmt: str, raws: dict[str, list[str]], colspan_at: int | No
 
 def review_html(raws: list[str], header=REVIEW_HEADER) -> str:
     return table_html(header + [[td(raw) for raw in raws]])
+
+
+NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+TYPES = ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+# 表三 headers of local copies: (header rows, the columns they name)
+APPLICATION_VARIANTS = {
+    "8 columns, a 小计 under 法人或其他组织": (
+        [[td(NOTE, 3, 3), td("申请人情况", colspan=8)],
+         [td("自然人", rowspan=2), td("法人或其他组织", colspan=6), td("总计", rowspan=2)],
+         [td(t) for t in TYPES + ["小计"]]],
+        ["natural_person", "org_commercial", "org_research", "org_public_welfare", "org_legal_service", "org_other", None, "total"],
+    ),
+    "法人或其他组织 as one column": (
+        [[td(NOTE, 2, 3), td("申请人情况", colspan=3)], [td("自然人"), td("法人或其他组织"), td("总计")]],
+        ["natural_person", "org_total", "total"],
+    ),
+    "without 其他": (
+        [[td(NOTE, 3, 3), td("申请人情况", colspan=6)],
+         [td("自然人", rowspan=2), td("法人或其他组织", colspan=4), td("总计", rowspan=2)],
+         [td(t) for t in TYPES[:4]]],
+        ["natural_person", "org_commercial", "org_research", "org_public_welfare", "org_legal_service", "total"],
+    ),
+    "without 总计": (
+        [[td(NOTE, 3, 3), td("申请人情况", colspan=6)],
+         [td("自然人", rowspan=2), td("法人或其他组织", colspan=5)],
+         [td(t) for t in TYPES]],
+        ["natural_person", "org_commercial", "org_research", "org_public_welfare", "org_legal_service", "org_other"],
+    ),
+    "one header row, columns in another order": (
+        [[td(NOTE), td("总计"), td("自然人")] + [td(t) for t in TYPES]],
+        ["total", "natural_person", "org_commercial", "org_research", "org_public_welfare", "org_legal_service", "org_other"],
+    ),
+}
+
+
+@pytest.mark.parametrize("variant", list(APPLICATION_VARIANTS))
+@pytest.mark.parametrize("fmt", ["gov2019", "gov2021"])
+def test_applications_columns_come_from_the_header_labels(variant, fmt):
+    header, columns = APPLICATION_VARIANTS[variant]
+    raws, expected = {}, {}
+    for n, (key, _) in enumerate(application_row_labels(fmt)):
+        values = [(n * 5 + i) % 17 for i in range(len(columns))]
+        raws[key] = [str(v) for v in values]
+        expected[key] = {col: v for col, v in zip(columns, values) if col is not None}
+    reading = read_tables(blocks_from_html(applications_html(fmt, raws, header=header)))
+    assert reading.tables["applications"] == expected  # a column the source lacks is absent, not 0
+    assert reading.format == fmt
+
+
+def test_checks_run_over_the_columns_a_copy_has():
+    header, columns = APPLICATION_VARIANTS["法人或其他组织 as one column"]
+    raws = {}
+    for key, _ in application_row_labels("gov2019"):
+        raws[key] = ["2", "1", "3"]  # 2 + 1 = 3: every row total holds
+    reading = read_tables(blocks_from_html(applications_html("gov2019", raws, header=header)))
+    checks = {c["rule"]: c["status"] for c in run_checks(reading, {})}
+    assert {rule.split(".")[1] for rule in checks if rule.startswith("applications_balance.")} == set(columns)
+    assert all(status == "pass" for rule, status in checks.items() if rule.startswith("applications_row_total."))
+    without_total = read_tables(blocks_from_html(applications_html(
+        "gov2019", {k: v[:2] for k, v in raws.items()},
+        header=[[td(NOTE, 2, 3), td("申请人情况", colspan=2)], [td("自然人"), td("法人或其他组织")]],
+    )))
+    assert not any(rule.startswith("applications_row_total.") for rule in map(lambda c: c["rule"], run_checks(without_total, {})))
+
+
+@pytest.mark.parametrize("order", [[0, 1, 2, 3, 4], [4, 0, 1, 2, 3]], ids=["national order", "总计 first"])
+def test_review_table_with_the_groups_as_rows(order):
+    outcomes = [REVIEW_OUTCOMES[i] for i in order]
+    values = {"admin_review": [3, 1, 0, 1, 5], "litigation_direct": [0, 0, 1, 0, 1], "litigation_after_review": [2, 0, 0, 0, 2]}
+    rows = [[td("", colspan=2)] + [td(label) for _, label in outcomes]]
+    rows.append([td("行政复议", colspan=2)] + [td(str(values["admin_review"][i])) for i in order])
+    rows.append([td("行政诉讼", rowspan=2), td("未经复议直接起诉")] + [td(str(values["litigation_direct"][i])) for i in order])
+    rows.append([td("复议后起诉")] + [td(str(values["litigation_after_review"][i])) for i in order])
+    reading = read_tables(blocks_from_html(table_html(rows)))
+    keys = [key for key, _ in REVIEW_OUTCOMES]
+    assert reading.tables["review_litigation"] == {group: dict(zip(keys, v)) for group, v in values.items()}
 
 
 def test_gov2021_other_handling_rows_and_colspan_on_another_column():

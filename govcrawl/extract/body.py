@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from govcrawl.extract.chrome import clean_lines
 from govcrawl.extract.document import Block, Document
-from govcrawl.extract.metadata import ORGAN_SUFFIX, is_report_title, signature
+from govcrawl.extract.metadata import ORGAN_SUFFIX, is_report_title, signature, title_year
 from govcrawl.extract.decoding import nfkc
 
 # The title is looked for among the first lines only: later title-like lines are quotations.
@@ -21,8 +21,10 @@ TITLE_SEARCH_LINES = 12
 # Lines after the title that may still be the article's header (source, date, subtitle).
 HEADER_LINES_AFTER_TITLE = 4
 MAX_HEADER_LINE_CHARS = 80
-# A title broken over two lines: 「天桥区人民政府」 / 「2020年政府信息公开工作年度报告」.
+# A title broken over two lines: 「天桥区人民政府」 / 「2020年政府信息公开工作年度报告」, or
+# 「天津市红桥区人民政府2024年」 / 「政府信息公开年度报告」.
 TITLE_STARTS_WITH_YEAR = re.compile(r"^(19|20)\d{2}年")
+HEAD_ENDS_WITH_YEAR = re.compile(r"(19|20)\d{2}年度?$")
 MAX_TITLE_HEAD_CHARS = 24
 # The closing signature stands among the last lines; a date line earlier is part of the text.
 SIGNATURE_SEARCH_LINES = 15
@@ -68,9 +70,12 @@ def _title_line(lines: list[str]) -> tuple[int | None, str | None]:
     for index, line in enumerate(lines[:TITLE_SEARCH_LINES]):
         if not is_report_title(line):
             continue
-        head = lines[index - 1] if index else ""
-        if TITLE_STARTS_WITH_YEAR.match(nfkc(line)) and 0 < len(head) <= MAX_TITLE_HEAD_CHARS and ORGAN_SUFFIX.search(head):
-            return index - 1, head + line
+        head = nfkc(lines[index - 1]).strip() if index else ""
+        if 0 < len(head) <= MAX_TITLE_HEAD_CHARS and (
+            (TITLE_STARTS_WITH_YEAR.match(nfkc(line)) and ORGAN_SUFFIX.search(head))
+            or (title_year(line) is None and HEAD_ENDS_WITH_YEAR.search(head))
+        ):
+            return index - 1, lines[index - 1].strip() + line
         return index, line
     return None, None
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from govcrawl.extract.tables import TableReading
 from govcrawl.extract.tables.labels import (
-    APPLICANT_COLUMNS,
     APPLICATION_COLUMNS,
     APPLICATION_ROWS,
     APPLICATION_SUBROWS,
+    ORG_GROUP_COLUMN,
     REVIEW_GROUPS,
     REVIEW_OUTCOMES,
     SINGLE_ROW_GROUPS,
@@ -36,6 +36,7 @@ APPLICATION_ROW_KEYS = frozenset(
     + [f"{group}.{key}" for group, subrows in APPLICATION_SUBROWS.items() for key, _, _ in subrows]
     + list(SINGLE_ROW_GROUPS)
 )
+REVIEW_STATS = {"review.total": ("admin_review",), "litigation.total": ("litigation_direct", "litigation_after_review")}
 REVIEW_PARTS = tuple(outcome for outcome, _ in REVIEW_OUTCOMES if outcome != "total")
 
 
@@ -48,7 +49,10 @@ def run_checks(reading: TableReading, stats: dict[str, int | float]) -> list[dic
     applications = reading.tables["applications"]
     if applications is not None:
         outcome_rows = _outcome_rows(applications)
-        for col in APPLICATION_COLUMNS:
+        # the columns this copy of 表三 has (a copy may merge or lack some: tables/applications.py)
+        columns = [col for col in (*APPLICATION_COLUMNS, ORG_GROUP_COLUMN[0]) if any(col in row for row in applications.values())]
+        parts = [col for col in columns if col != "total"]
+        for col in columns:
             checks.append(
                 _check(
                     f"applications_balance.{col}",
@@ -57,7 +61,7 @@ def run_checks(reading: TableReading, stats: dict[str, int | float]) -> list[dic
                     [("applications", row, col) for row in BALANCE_OUT],
                 )
             )
-        for col in APPLICATION_COLUMNS:
+        for col in columns:
             checks.append(
                 _check(
                     f"applications_sum.{col}",
@@ -66,12 +70,12 @@ def run_checks(reading: TableReading, stats: dict[str, int | float]) -> list[dic
                     [("applications", "results_total", col)],
                 )
             )
-        for row in applications:
+        for row in applications if "total" in columns else ():
             checks.append(
                 _check(
                     f"applications_row_total.{row}",
                     values,
-                    [("applications", row, col) for col in APPLICANT_COLUMNS],
+                    [("applications", row, col) for col in parts],
                     [("applications", row, "total")],
                 )
             )
@@ -85,11 +89,15 @@ def run_checks(reading: TableReading, stats: dict[str, int | float]) -> list[dic
                     [("review_litigation", group, "total")],
                 )
             )
-    if applications is not None:
-        for stat, figure in stats.items():
-            refs = _table_refs(stat, applications)
-            if refs:
-                checks.append(_check(f"stats_vs_table.{stat}", values, None, refs, left_figure=figure))
+    for stat, figure in stats.items():
+        if stat in reading.statistics:
+            table_figure = reading.statistics[stat]
+            status = "pass" if figure == table_figure else "fail"
+            checks.append({"rule": f"stats_vs_table.{stat}", "status": status, "left": figure, "right": table_figure})
+            continue
+        refs = _table_refs(stat, reading)
+        if refs:
+            checks.append(_check(f"stats_vs_table.{stat}", values, None, refs, left_figure=figure))
     return checks
 
 
@@ -109,13 +117,17 @@ def _group_rows(group: str, applications: dict) -> list[str]:
     return [f"{group}.{key}" for key, _, _ in APPLICATION_SUBROWS[group]]
 
 
-def _table_refs(stat: str, applications: dict) -> list[Ref]:
-    """The 表三 cells a prose figure corresponds to; empty for a figure without a counterpart.
+def _table_refs(stat: str, reading: TableReading) -> list[Ref]:
+    """The table cells a prose figure corresponds to; empty for a figure without a counterpart.
 
     applications.<row> is that row's total, applications.<group> the sum of the group's rows,
-    applications.by_applicant.<col> the new_received cell of that column."""
+    applications.by_applicant.<col> the new_received cell of that column; review.total is 表四's
+    行政复议 total, litigation.total the sum of its two 行政诉讼 totals."""
+    applications = reading.tables["applications"]
+    if stat in REVIEW_STATS and reading.tables["review_litigation"] is not None:
+        return [("review_litigation", group, "total") for group in REVIEW_STATS[stat]]
     name = stat.removeprefix("applications.")
-    if name == stat:
+    if name == stat or applications is None:
         return []
     if name.startswith("by_applicant."):
         col = name.removeprefix("by_applicant.")

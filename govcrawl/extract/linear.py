@@ -16,9 +16,10 @@ Text files (and the text of PDF/DOC files) carry 表二/表三/表四 flattened 
   labels are written on the first row of the group only (the 表三 reader carries them forward).
 
 A region starts at a line carrying a table marker (a 「第二十条第（N）项」 block header, 「信息内容」,
-the 表三 check note or applicant heading or an enumerated 表三 label, 「行政复议」) and runs to
-the next report section heading or prose line. It becomes a table block only when the table
-readers (tables/) read a statutory table from it; otherwise its lines stay text. Nothing is
+the 表三 check note or applicant heading or an enumerated 表三 label, 「行政复议」, the header of
+a pre-2019 statistics table) and runs to the next report section heading or prose line. It
+becomes a table block only when the table readers (tables/) read a statutory or statistics
+table from it; otherwise its lines stay text. Nothing is
 filled in: a row whose value cells cannot be counted exactly is handed on in a form the readers
 skip.
 """
@@ -32,18 +33,23 @@ from govcrawl.extract.chrome import without_chrome_fragments
 from govcrawl.extract.document import Block, Cell
 from govcrawl.extract.sections import HEADING, section_key
 from govcrawl.extract.tables import read_tables
-from govcrawl.extract.tables.applications import is_applications_line
+from govcrawl.extract.tables.applications import is_applications_line, is_check_note
 from govcrawl.extract.tables.labels import (
     ACTIVE_DISCLOSURE_HEADER,
     APPLICANT_HEADING,
     APPLICATION_COLUMNS,
-    APPLICATION_NOTE,
     REVIEW_GROUPS,
     REVIEW_OUTCOMES,
     article_20_item,
     label_key,
     normalise,
     source_label,
+)
+from govcrawl.extract.tables.statistics import (
+    is_skipped_column,
+    is_statistics_header,
+    is_statistics_header_word,
+    is_unit,
 )
 from govcrawl.extract.tables.values import is_value
 
@@ -90,24 +96,52 @@ def tables_in_lines(lines: list[str]) -> list[Block]:
 
 
 def _table_at(lines: list[str], start: int) -> tuple[Block, int] | None:
-    """(the table block, the index after its region) when a table region starts at `start`."""
+    """(the table block, the index after its region) when a table region starts at `start`.
+
+    A pre-2019 statistics table (tables/statistics.py) starts at its header; its rows include
+    numbered headings (「一、主动公开情况」), so only prose ends its region, and written one cell
+    per line its rows are cut at the header's width, up to the first row that is not one of the
+    table's (a label, a unit, values)."""
     first = _first_cell(lines[start])
-    if first is None or not _starts_table(first):
+    if first is None:
+        return None
+    statistics = is_statistics_header(first)
+    if not statistics and not _starts_table(first):
         return None
     shape = _shape(lines, start)
-    end = _region_end(lines, start, shape)
+    end = _region_end(lines, start, shape, headings_end=not statistics)
     region = lines[start:end]
     if shape == PIPE_ROWS:
         rows = _pipe_rows(region)
     elif shape == TAB_CELLS:
         rows = _tab_rows(region)
+    elif statistics:
+        rows, used = _fixed_width_rows(_rhythm_cells(region), len(region))
+        end = start + used
     else:
-        rows = _stream_rows(_rhythm_cells(region), blank_label_cells=False)
+        rows = _stream_rows([(text, soft) for text, soft, _ in _rhythm_cells(region)], blank_label_cells=False)
     block = Block("table", rows=[[Cell(text) for text in row] for row in rows if row])
     reading = read_tables([block])
-    if all(table is None for table in reading.tables.values()):
+    if not (reading.statistics if statistics else any(table is not None for table in reading.tables.values())):
         return None
     return block, end
+
+
+def _fixed_width_rows(cells: list[tuple[str, bool, int]], region_lines: int) -> tuple[list[list[str]], int]:
+    """(rows, lines used): the header is the run of header words the cells start with; each row
+    after it has as many cells, a label where the header has its label and values after the unit."""
+    width = next((i for i, (text, _, _) in enumerate(cells) if not is_statistics_header_word(text)), len(cells))
+    header = [text for text, _, _ in cells[:width]]
+    label_at = next((i for i, text in enumerate(header) if is_statistics_header(text) and not is_skipped_column(text)), 0)
+    rows, begin = [header], width
+    while width and begin + width <= len(cells):
+        row = [text for text, _, _ in cells[begin : begin + width]]
+        label, rest = row[label_at], row[label_at + 1 :]
+        if not label or is_value(label) or not all(is_value(t) or is_unit(t) for t in rest):
+            break
+        rows.append(row)
+        begin += width
+    return rows, cells[begin][2] if begin < len(cells) else region_lines
 
 
 # --- where a region starts and ends ------------------------------------------------------------
@@ -130,28 +164,23 @@ def _starts_table(text: str) -> bool:
     return (
         article_20_item(text) is not None
         or key in (ACTIVE_DISCLOSURE_HEADER, APPLICANT_HEADING, REVIEW_MARKER)
-        or _is_check_note(text)
+        or is_check_note(text)
         or is_applications_line([text])
     )
-
-
-def _is_check_note(text: str) -> bool:
-    """表三's 「（本列数据的勾稽关系为：…）」, also without its opening bracket."""
-    return normalise(text).lstrip("(").startswith(APPLICATION_NOTE)
 
 
 def _is_table_label(text: str) -> bool:
     return article_20_item(text) is not None or is_applications_line([text])
 
 
-def _ends_table(text: str) -> bool:
+def _ends_table(text: str, headings_end: bool = True) -> bool:
     """A report section heading (「四、政府信息公开行政复议、行政诉讼情况」, not the 表三 row
     「四、结转下年度继续办理」) or a line of prose."""
     compact = normalise(text)
     if len(compact) > MAX_CELL_CHARS or ("。" in text and len(compact) > MAX_SENTENCE_CELL_CHARS):
         return True
     heading = HEADING.fullmatch(text.strip())
-    return heading is not None and section_key(heading.group("title")) is not None and not _is_table_label(text)
+    return headings_end and heading is not None and section_key(heading.group("title")) is not None and not _is_table_label(text)
 
 
 def _shape(lines: list[str], start: int) -> str:
@@ -163,8 +192,9 @@ def _shape(lines: list[str], start: int) -> str:
     return TAB_CELLS if lines[start].startswith("\t") else BLANK_RHYTHM
 
 
-def _region_end(lines: list[str], start: int, shape: str) -> int:
-    """The index of the first line after the region that starts at `start`."""
+def _region_end(lines: list[str], start: int, shape: str, headings_end: bool = True) -> int:
+    """The index of the first line after the region that starts at `start`. `headings_end`: a
+    report section heading ends it (the statistics table has rows that look like headings)."""
     previous_blank = False
     for index in range(start + 1, len(lines)):
         line = lines[index]
@@ -173,7 +203,7 @@ def _region_end(lines: list[str], start: int, shape: str) -> int:
             previous_blank = True
             continue
         text = _first_cell(line) or ""
-        if _ends_table(text):
+        if _ends_table(text, headings_end):
             return index
         if shape == TAB_CELLS and not line.startswith("\t") and (previous_blank or not _continues(lines[index - 1], line)):
             return index
@@ -245,29 +275,33 @@ def _tab_rows(region: list[str]) -> list[list[str]]:
     return rows
 
 
-def _rhythm_cells(region: list[str]) -> list[tuple[str, bool]]:
-    """The cells of a blank-rhythm region as (text, soft): k blank lines between two cells are
-    k − 1 empty cells; the empty cells the blank lines at the region's end would make are soft,
-    since a page may also leave blank lines before the next heading."""
-    cells: list[tuple[str, bool]] = []
+def _rhythm_cells(region: list[str]) -> list[tuple[str, bool, int]]:
+    """The cells of a blank-rhythm region as (text, soft, index of its first line in the region):
+    k blank lines between two cells are k − 1 empty cells; the empty cells the blank lines at the
+    region's end would make are soft, since a page may also leave blank lines before the next
+    heading."""
+    cells: list[tuple[str, bool, int]] = []
     paragraph: list[str] = []
+    paragraph_at = 0
     blanks = 0
-    for line in region:
+    for index, line in enumerate(region):
         text = _clean(line)
         if not line.strip():
             if paragraph:
-                cells.append((_paragraph_cell(paragraph), False))
+                cells.append((_paragraph_cell(paragraph), False, paragraph_at))
                 paragraph = []
             blanks += 1
             continue
         if not paragraph and cells:
-            cells.extend(("", False) for _ in range(blanks - 1))
+            cells.extend(("", False, index - blanks + 1 + k) for k in range(blanks - 1))
+        if not paragraph:
+            paragraph_at = index
         blanks = 0
         paragraph.append(text)
     if paragraph:
-        cells.append((_paragraph_cell(paragraph), False))
+        cells.append((_paragraph_cell(paragraph), False, paragraph_at))
     else:
-        cells.extend(("", True) for _ in range(blanks - 1))
+        cells.extend(("", True, len(region) - blanks + 1 + k) for k in range(blanks - 1))
     return cells
 
 
@@ -327,7 +361,7 @@ def _marker(text: str, table: str | None) -> tuple[str, int | None, str] | None:
         return ACTIVE, None, "own"
     if key == ACTIVE_DISCLOSURE_HEADER:
         return ACTIVE, None, "header"
-    if _is_check_note(text) or key == APPLICANT_HEADING:
+    if is_check_note(text) or key == APPLICANT_HEADING:
         return APPLICATIONS, APPLICATION_WIDTH, "header"
     if key == REVIEW_MARKER:
         return REVIEW, REVIEW_WIDTH, "header"

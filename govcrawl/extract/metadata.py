@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from govcrawl.extract.decoding import nfkc
 from govcrawl.extract.regions import ZONES, place_at_start
 
-# A report title: "…政府信息公开…年度报告 / 年报 / 工作报告", short enough to be a heading.
-REPORT_TITLE = re.compile(r"政府信息公开.{0,12}?(年度报告|年报|工作报告)")
+# A report title: "…政府信息公开…年度报告 / 年报 / 工作报告 / 工作的报告", short enough to be a
+# heading (「…关于2020年度政府信息公开工作的报告」).
+REPORT_TITLE = re.compile(r"政府信息公开.{0,12}?(年度报告|年报|工作报告|工作的报告|情况的报告)")
 MAX_TITLE_CHARS = 60
 # Pages in report columns that are about a report, not reports.
 NOT_REPORT_TITLE = re.compile(r"解读|图解|答记者问|问答|通知|公告")
@@ -21,8 +22,12 @@ NOT_REPORT_TITLE = re.compile(r"解读|图解|答记者问|问答|通知|公告"
 TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 # The organ words a unit name ends with; a title prefix without one is a bare place name.
 ORGAN_SUFFIX = re.compile(
-    r"(人民政府|政府|管委会|管理委员会|办公室|办公厅|委员会|局|厅|署|中心|办事处|公司|院|所|站|队|会|部)$"
+    r"(人民政府|政府|管委会|管理委员会|办公室|办公厅|委员会|委|办|局|厅|署|中心|办事处|公司|院|所|站|队|会|部)$"
 )
+# A department named under its parent's level word alone: 「市发展改革委」 of 天津市.
+UNDER_PARENT = re.compile(r"^[省市区县](?![辖级])")
+# A report body that opens without a title: 「2024年，河东区坚持…」.
+OPENING_PLACE = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?[,，]?\s*(?P<place>[^\s,，。、]{2,14}?(?:省|市|区|县|旗|镇|乡|街道))")
 # 天桥区政府 is the short form of 天桥区人民政府.
 SHORT_GOVERNMENT = re.compile(r"(?<!人民)政府$")
 # Organs below the county level: a street office or a town/township government. GB/T 2260 stops
@@ -125,15 +130,29 @@ class Unit:
         return {"name": self.name, "region_code": self.region_code, "level": self.level}
 
 
-def unit_from(title: str | None, hint: dict | None) -> Unit:
-    """The unit a report is of: named by its title when the title names one, else the crawl's hint.
+def opening_year(text: str | None) -> int | None:
+    """The year a body without a title opens with: 「2024年，河东区坚持…」."""
+    found = OPENING_PLACE.match(nfkc(text or "").strip())
+    return int(found["year"]) if found else None
+
+
+def unit_from(title: str | None, hint: dict | None, opening: str | None = None) -> Unit:
+    """The unit a report is of: named by its title when the title names one, else by the place
+    the body opens with (「2024年，河东区坚持…」, for a body without a title), else the crawl's hint.
 
     A bare place name means its government (临海市 → 临海市人民政府); a district named without its
-    city gets it (天桥区人民政府 → 济南市天桥区人民政府); the region code is the place's the name
+    city gets it (天桥区人民政府 → 济南市天桥区人民政府); a department named under its parent's level
+    word (市发展改革委) gets the parent from the hint; the region code is the place's the name
     starts with, else the hint's."""
     hint = hint or {}
     hint_code = hint.get("region_code")
     prefix = _unit_words(title)
+    if not prefix and opening and (found := OPENING_PLACE.match(nfkc(opening).strip())):
+        prefix = found["place"]
+    if UNDER_PARENT.match(prefix) and (parent := place_at_start(nfkc(hint.get("name") or ""), hint_code)):
+        place = parent[0]
+        if place.name.endswith(prefix[0]):
+            prefix = place.name + prefix[1:]
     if not prefix:
         return Unit(hint.get("name"), hint_code, hint.get("level"))
     for zone_name, zone in ZONES.items():
@@ -161,9 +180,15 @@ def unit_from(title: str | None, hint: dict | None) -> Unit:
 
 
 def _unit_words(title: str | None) -> str:
-    """The words before the year in a report title: 「天津市红桥区人民政府」2020年…"""
+    """The unit a report title names: the words before the year (「天津市红桥区人民政府」2020年…,
+    「天津市发展和改革委员会」关于2020年度…), or, with the year first, the words after it
+    (2019年「上海市人民政府办公厅」政府信息公开工作年度报告)."""
     title = nfkc(title or "").replace(" ", "")
     found = TITLE_YEAR.search(title)
     if not found:
         return ""
-    return title[: found.start()].strip("《》“”\"")
+    before = re.sub(r"关于$", "", title[: found.start()].strip("《》“”\""))
+    if before:
+        return before
+    after = re.match(r"度?(.+?)(?:关于)?(?:政府信息公开|政务公开)", title[found.end() :])
+    return after.group(1) if after else ""

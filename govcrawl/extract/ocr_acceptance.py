@@ -11,6 +11,7 @@ OCR makes a wrong digit look exactly like a right one, so a reading is data only
   表四 of the same pictures that the identities confirmed (the pictures read right) and when
   each of its cells read as a number with at least MIN_ACTIVE_CONFIDENCE.
 - In every table, every value cell must have been read as a number.
+- A pre-2019 statistics table has no identity either; its figures read by OCR are never accepted.
 
 A table that is not accepted is kept under `tables_ocr_unverified` with what failed; the
 record's `tables` keep null for it.
@@ -18,7 +19,7 @@ record's `tables` keep null for it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from govcrawl.extract.checks import run_checks
 from govcrawl.extract.image_tables import confidence_of
@@ -56,19 +57,24 @@ def verify(reading: TableReading) -> Verdict:
             if cell["table"] == "active_disclosure" and confidence is not None and confidence < MIN_ACTIVE_CONFIDENCE:
                 active.append(_cell_rule("low_confidence", cell, confidence))
     rejected = {name for name, rules in failing.items() if rules}
-    accepted = TableReading(
-        format=reading.format,
+    accepted = replace(
+        reading,
         tables={name: None if name in rejected else values for name, values in reading.tables.items()},
         cells=[cell for cell in reading.cells if cell["table"] not in rejected],
         extra_rows=[row for row in reading.extra_rows if row["table"] not in rejected],
+        statistics={},
+        statistics_extra={},
     )
-    if not rejected:
+    if not rejected and not reading.statistics:
         return Verdict(accepted, None)
     unverified = {
         "format": reading.format,
         "tables": {name: reading.tables[name] for name in TABLE_NAMES if name in rejected},
         "failing": [rule for name in TABLE_NAMES for rule in failing.get(name, [])],
     }
+    if reading.statistics:
+        unverified["statistics"] = reading.statistics
+        unverified["failing"].append({"rule": "ocr.unconfirmed_statistics", "status": "not_assessable", "left": None, "right": None})
     return Verdict(accepted, unverified)
 
 

@@ -1,8 +1,9 @@
 """A PDF report → Document: text paragraphs in reading order, ruled tables as table blocks.
 
-The statutory tables are read from the PDF's ruling lines with pdfplumber's table finder, never
-from text positions: layout-mode text puts a row's numbers wherever the columns happen to fall
-(hongze 2023's 表四 row comes out shifted). Three PDF quirks are handled on the way:
+The statutory tables are read from the PDF's ruling lines with pdfplumber's table finder where
+there are rulings: layout-mode text puts a row's numbers wherever the columns happen to fall
+(hongze 2023's 表四 row comes out shifted). Tables drawn without rulings (Word and WPS exports)
+are read from the words' positions instead (pdf_layout.py). Three PDF quirks are handled on the way:
 
 - Backgrounds are not rulings. Word processors paint each prose line or table cell on a filled
   rectangle; such a rectangle is only a ruling when it is thin (a line drawn as a filled bar).
@@ -29,6 +30,7 @@ from statistics import median
 
 from govcrawl.extract.document import Block, Cell, Document
 from govcrawl.extract.errors import ExtractionError
+from govcrawl.extract.pdf_layout import layout_tables
 
 MAX_PAGES = 200  # a longer PDF is a yearbook or a compilation, not one report
 TIME_BUDGET_SECONDS = 120.0
@@ -62,6 +64,7 @@ class _Item:
     line: dict | None = None  # a pdfplumber text line (text, x0, x1, chars)
     x0: float = 0.0
     x1: float = 0.0
+    unruled: bool = False  # a table without rulings (pdf_layout.py)
 
 
 def document_from_pdf(raw: bytes) -> Document:
@@ -118,12 +121,17 @@ def _page_items(page) -> list[_Item]:
     boxes = [t.bbox for t in tables]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not any(_inside(obj, box) for box in boxes))
     band = page.height * MARGIN_BAND
+    lines = []
     for line in outside.extract_text_lines(layout=False, strip=True, return_chars=True):
         text = _without_layout_spaces(line["text"])
         in_margin = line["top"] < page.bbox[1] + band or line["bottom"] > page.bbox[3] - band
-        if not text or (in_margin and PAGE_NUMBER.match(text)):
-            continue
-        items.append(_Item(line["top"], line=dict(line, text=text), x0=line["x0"], x1=line["x1"]))
+        if text and not (in_margin and PAGE_NUMBER.match(text)):
+            lines.append(dict(line, text=text))
+    in_tables: set[int] = set()
+    for table in layout_tables(lines):
+        items.append(_Item(table.top, table.block, x0=table.x0, x1=table.x1, unruled=True))
+        in_tables.update(table.lines)
+    items += [_Item(line["top"], line=line, x0=line["x0"], x1=line["x1"]) for i, line in enumerate(lines) if i not in in_tables]
     for image in page.images:
         if image["width"] >= page.width * MIN_IMAGE_WIDTH_SHARE and not any(_inside(image, box) for box in boxes):
             items.append(_Item(image["top"], Block("image", f"page {page.page_number} image"), x0=image["x0"], x1=image["x1"]))
@@ -239,13 +247,21 @@ def _joined(items_by_page: list[list[_Item]]) -> list[_Item]:
             and first.block is not None
             and last.block is not None
             and first.block.kind == last.block.kind == "table"
-            and abs(first.x0 - last.x0) <= CONTINUATION_TOLERANCE
-            and abs(first.x1 - last.x1) <= CONTINUATION_TOLERANCE
+            and _continues(last, first)
         ):
             last.block.rows.extend(_without_repeated_header(last.block.rows, first.block.rows))
             page_items = page_items[1:]
         items.extend(page_items)
     return items
+
+
+def _continues(last: _Item, first: _Item) -> bool:
+    """Ruled tables continue with the same left and right edges. Tables without rulings have no
+    edges of their own (they are where the widest words are): one ending a page and one starting
+    the next are one; the table readers still tell the statutory tables apart by their markers."""
+    if last.unruled or first.unruled:
+        return last.unruled and first.unruled
+    return abs(first.x0 - last.x0) <= CONTINUATION_TOLERANCE and abs(first.x1 - last.x1) <= CONTINUATION_TOLERANCE
 
 
 def _without_repeated_header(rows: list[list[Cell]], continuation: list[list[Cell]]) -> list[list[Cell]]:

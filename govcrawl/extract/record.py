@@ -18,13 +18,14 @@ from govcrawl.extract.metadata import (
     is_report_title,
     labelled_date,
     labelled_source,
+    opening_year,
     published_from,
     statistics_period,
     title_year,
     unit_from,
 )
 from govcrawl.extract.sections import Section, find_sections
-from govcrawl.extract.stats import stated_figures
+from govcrawl.extract.stats import keys_of_format, stated_figures
 from govcrawl.extract.tables import TableReading, read_tables
 from govcrawl.extract.tables.values import parse_value
 
@@ -75,11 +76,18 @@ class Reading:
     @property
     def year(self) -> int | None:
         year = title_year(self.title) or title_year(self.body.title_line)
-        return year if year is not None or self.period is None else self.period.start_year
+        if year is None and self.period is not None:
+            year = self.period.start_year
+        return year if year is not None or self.body.title_line else opening_year(self.opening)
+
+    @property
+    def opening(self) -> str | None:
+        """The body's first paragraph, where a body without a title says whose year it is."""
+        return next((b.text for b in self.body.blocks if b.kind == "text" and b.text.strip()), None)
 
     @property
     def tables_read(self) -> bool:
-        return any(table is not None for table in self.tables.tables.values())
+        return self.tables.read_any
 
 
 def read_document(document: Document, *, via: str, image_only: bool = False, traditional: bool = False) -> Reading:
@@ -94,7 +102,7 @@ def read_document(document: Document, *, via: str, image_only: bool = False, tra
         body=body,
         text=text,
         offsets=offsets,
-        sections=find_sections(text),
+        sections=find_sections(text, _table_spans(body.blocks, offsets, text)),
         stats=stated_figures(text),
         tables=read_tables(table_blocks) if table_blocks else TableReading(),
         period=statistics_period(text),
@@ -118,9 +126,11 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
     if tables.via == "ocr":
         verdict = verify(reading)
         reading, unverified = verdict.accepted, verdict.unverified
-    unit = unit_from(title, source.unit_hint)
-    tables_read = any(table is not None for table in reading.tables.values())
-    checks = run_checks(reading, content.stats)
+    unit = unit_from(title, source.unit_hint, opening=None if content.body.title_line else content.opening)
+    tables_read = reading.read_any
+    fmt = reading.format or _format_by_year(year)
+    prose_stats = keys_of_format(content.stats, fmt)
+    checks = run_checks(reading, prose_stats)
     is_report = not blank_form and reads_as_report(title, content, tables_read)
     flags = source_flags(
         is_report=is_report,
@@ -138,7 +148,6 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
     if tables.via == "ocr":
         flags += [f for f, holds in (("tables_from_ocr", tables_read), ("tables_as_images", unverified)) if holds and f not in flags]
     report_id = hashlib.sha1((source.url or "").encode() if source.url else source.raw).hexdigest()
-    fmt = reading.format or _format_by_year(year)
     record = {
         "id": report_id,
         "portal": source.portal,
@@ -154,7 +163,8 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
         "text": content.text,
         "sections": [s.as_dict(content.text) for s in content.sections],
         "tables": dict(reading.tables),
-        "stats": content.stats,
+        # The statistics table's figures win over the prose's; both are compared in the checks.
+        "stats": prose_stats | reading.statistics,
         "checks": checks,
         "flags": flags,
         "attachments": list(attachments or []),
@@ -162,6 +172,8 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
         "fetched_at": source.fetched_at,
         "sha256": hashlib.sha256(source.raw).hexdigest(),
         "extractor": govcrawl.__version__,
+        # added since version 1 (schema.md): rows of a statistics table that map to no key
+        "stats_extra": reading.statistics_extra,
     }
     if unverified is not None:
         record["tables_ocr_unverified"] = unverified
@@ -232,6 +244,11 @@ def _text_and_offsets(blocks: list[Block]) -> tuple[str, list[int]]:
         parts.append(part)
         position += len(part) + 1
     return "\n".join(parts), offsets
+
+
+def _table_spans(blocks: list[Block], offsets: list[int], text: str) -> list[tuple[int, int]]:
+    ends = offsets[1:] + [len(text)]
+    return [(start, end) for block, start, end in zip(blocks, offsets, ends) if block.kind == "table"]
 
 
 def _blocks_by_section(blocks: list[Block], offsets: list[int], sections: list[Section]) -> list[tuple[str | None, Block]]:

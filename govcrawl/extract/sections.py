@@ -63,8 +63,14 @@ def _number(numeral: str) -> int:
     return NUMERALS.index(numeral) + 1
 
 
-def find_sections(text: str) -> list[Section]:
-    candidates = [(m, _number(m.group("number"))) for m in HEADING.finditer(text)]
+def find_sections(text: str, tables: list[tuple[int, int]] = ()) -> list[Section]:
+    """The sections of `text`; `tables` are the (start, end) offsets of its data tables, whose
+    numbered rows (「一、主动公开情况」 in a statistics table) are not headings."""
+    candidates = [
+        (m, _number(m.group("number")))
+        for m in HEADING.finditer(text)
+        if not any(start <= m.start() < end for start, end in tables)
+    ]
     chosen = []
     position, expected = 0, 1
     while True:

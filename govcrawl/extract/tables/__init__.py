@@ -25,6 +25,7 @@ from govcrawl.extract.tables.active_disclosure import read_active_disclosure, st
 from govcrawl.extract.tables.applications import is_applications_line, read_applications
 from govcrawl.extract.tables.grid import Line, lines
 from govcrawl.extract.tables.review_litigation import is_review_header, read_review_litigation
+from govcrawl.extract.tables.statistics import read_statistics
 
 TABLE_NAMES = ("active_disclosure", "applications", "review_litigation")
 READERS = {
@@ -40,6 +41,15 @@ class TableReading:
     tables: dict[str, dict | None] = field(default_factory=lambda: dict.fromkeys(TABLE_NAMES))
     cells: list[dict] = field(default_factory=list)  # {"table","row","col","value","raw","label"}
     extra_rows: list[dict] = field(default_factory=list)  # local rows outside the national format, raw labels
+    # The pre-2019 statistics table (tables/statistics.py): §5.3 key → the year's value, and
+    # raw label → value for its rows without a key.
+    statistics: dict[str, int | float] = field(default_factory=dict)
+    statistics_extra: dict[str, int | float] = field(default_factory=dict)
+
+    @property
+    def read_any(self) -> bool:
+        """A statutory table or the statistics table was read."""
+        return bool(self.statistics) or any(table is not None for table in self.tables.values())
 
 
 def read_tables(blocks: list[Block]) -> TableReading:
@@ -53,6 +63,9 @@ def read_tables(blocks: list[Block]) -> TableReading:
             if current:
                 table_lines[current].append(line)
     reading = TableReading()
+    statistics = read_statistics([block.rows for block in blocks if block.kind == "table"])
+    reading.statistics, reading.statistics_extra = statistics.stats, statistics.extra
+    reading.cells.extend(statistics.cells)
     results = {name: READERS[name](table_lines[name]) for name in TABLE_NAMES}
     for name, result in results.items():
         if result is not None:

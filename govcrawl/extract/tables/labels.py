@@ -73,6 +73,18 @@ APPLICATION_COLUMNS = (
     "total",
 )
 APPLICANT_COLUMNS = APPLICATION_COLUMNS[:-1]
+# Header labels of 表三's columns. Copies that merge the organisation types write
+# 法人或其他组织 as one column: `org_total` (not in the national format, never derived).
+APPLICATION_COLUMN_LABELS = (
+    ("natural_person", "自然人"),
+    ("org_commercial", "商业企业"),
+    ("org_research", "科研机构"),
+    ("org_public_welfare", "社会公益组织"),
+    ("org_legal_service", "法律服务机构"),
+    ("org_other", "其他"),
+    ("total", "总计"),
+)
+ORG_GROUP_COLUMN = ("org_total", "法人或其他组织")
 
 # Enumerator styles: 一、 (section), （一） (item), 1. (sub-item).
 SECTION, ITEM, SUB = "section", "item", "sub"

@@ -1,13 +1,16 @@
 """表四 政府信息公开行政复议、行政诉讼情况: one data row of 15 value cells.
 
 The header names the three groups (行政复议; 行政诉讼 split into 未经复议直接起诉 and 复议后起诉)
-and under each the five outcomes. The order is read from the header where there is one, so a
+and under each the five outcomes. A transposed copy writes the five outcomes as the header and
+the three groups as rows; it is read by the same labels. The order is read from the header where there is one, so a
 copy that orders its columns differently is still read right; a header that cannot be read as
 3 × 5 outcomes rejects the table rather than guess. Without any header (a text copy that lost it)
 the national order applies.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from govcrawl.extract.tables.grid import Line
 from govcrawl.extract.tables.labels import LITIGATION_HEADING, REVIEW_GROUPS, REVIEW_OUTCOMES, best_match, source_label
@@ -22,10 +25,42 @@ Layout = tuple[list[tuple[str, str]], list[tuple[str, str]]]  # (group, outcome)
 
 def is_review_header(line: Line) -> bool:
     names = {_group(text) for text in line if not is_value(text)}
-    return "admin_review" in names and (LITIGATION_HEADING in names or "litigation_direct" in names)
+    if "admin_review" in names and (LITIGATION_HEADING in names or "litigation_direct" in names):
+        return True
+    return _outcome_columns(line) is not None  # the header of a transposed copy
 
 
 def read_review_litigation(lines: list[Line]) -> TableResult | None:
+    transposed = _read_transposed(lines) if lines and _outcome_columns(lines[0]) is not None else None
+    return transposed or _read_national(lines)
+
+
+def _outcome_columns(line: Line) -> list[str] | None:
+    """The five outcomes, in order, of a line that names them and no group: the header of a copy
+    that writes the groups as rows (行政复议 | 3 | 0 | …; 未经复议直接起诉 | …)."""
+    texts = [text for text in line if text.strip() and not is_value(text)]
+    if len(texts) != len(REVIEW_OUTCOMES):
+        return None
+    outcomes = [_outcome(text) for text in texts]
+    return outcomes if set(outcomes) == {o for o, _ in REVIEW_OUTCOMES} else None
+
+
+def _read_transposed(lines: list[Line]) -> TableResult | None:
+    outcomes = _outcome_columns(lines[0])
+    table = TableResult("review_litigation")
+    for line in lines[1:]:
+        labels, raws = split_line(line, len(REVIEW_OUTCOMES))
+        groups = [g for g in (_group(text) for text in labels) if g in dict(REVIEW_GROUPS)]
+        if raws is None or not groups:
+            continue
+        # 「行政诉讼」 over its two rows names no group: the row's own label (the last) decides
+        group = groups[-1]
+        label = next(text for text in reversed(labels) if _group(text) == group)
+        table.add_row(group, label, [(outcome, raw, as_count(parse_value(raw))) for outcome, raw in zip(outcomes, raws)])
+    return table if set(table.values) == {g for g, _ in REVIEW_GROUPS} else None
+
+
+def _read_national(lines: list[Line]) -> TableResult | None:
     header: list[Line] = []
     data_rows: list[list[str]] = []
     for line in lines:
@@ -70,10 +105,12 @@ def _layout(header: list[Line]) -> Layout | None:
     return columns, groups
 
 
+@lru_cache(maxsize=4096)  # header words repeat on every line a table reader looks at
 def _group(text: str) -> str | None:
     candidates = [(key, None, label) for key, label in (*REVIEW_GROUPS, (LITIGATION_HEADING, LITIGATION_HEADING))]
     return best_match(source_label(text), candidates)
 
 
+@lru_cache(maxsize=4096)
 def _outcome(text: str) -> str | None:
     return best_match(source_label(text), [(key, None, label) for key, label in REVIEW_OUTCOMES])

@@ -1,0 +1,108 @@
+"""`govcrawl reparse OUTPUT_DIR`: every report's stored bytes read again with the current engine,
+without the network, into a new derivation.
+
+A derivation is named by the engine that made it: the project version and a digest of the
+engine's own files (govcrawl/extract/), so changing the engine makes a new derivation and never
+overwrites an older one. It is written to OUTPUT_DIR/derivations/<name>/ (reports.jsonl,
+cells.jsonl, errors.jsonl, in sha256 order) and recorded in the catalogue. The same bytes read
+by the same engine give byte-identical files.
+
+Each page is read as the crawl read it: its URL, portal, unit, fetch time and its stored
+attachments, taken from the record the crawl made of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import govcrawl
+from govcrawl.corpus.catalogue import Catalogue
+from govcrawl.corpus.progress import Progress
+from govcrawl.extract import Attachment, Extraction, ExtractionError, extract
+from govcrawl.items import utc_now
+
+ENGINE_PACKAGE = Path(govcrawl.__file__).parent / "extract"
+ENGINE_FILES = ("**/*.py", "data/*")
+
+
+def engine_version() -> str:
+    """The project version and the first 12 hex digits of a sha256 over the engine's files."""
+    digest = hashlib.sha256()
+    files = sorted({p for pattern in ENGINE_FILES for p in ENGINE_PACKAGE.glob(pattern) if p.is_file() and "__pycache__" not in p.parts})
+    for path in files:
+        digest.update(path.relative_to(ENGINE_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"{govcrawl.__version__}+{digest.hexdigest()[:12]}"
+
+
+@dataclass
+class ReparseResult:
+    derivation: str
+    directory: Path
+    records: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+
+def reparse(catalogue: Catalogue, output_dir: Path, progress: Progress | None = None) -> ReparseResult:
+    name = engine_version()
+    directory = output_dir / "derivations" / name
+    directory.mkdir(parents=True, exist_ok=True)
+    raw = output_dir / "raw"
+    result = ReparseResult(name, directory)
+    sources = _sources(catalogue)
+    records = []
+    for sha in (progress or Progress.quiet()).track(sorted(sources), "reparse"):
+        source = sources[sha]
+        try:
+            extraction = _extract(raw, sha, source)
+        except (OSError, ExtractionError) as error:
+            result.errors.append({"sha256": sha, "url": source["url"], "error": type(error).__name__, "detail": str(error)})
+            continue
+        if "not_a_report" in extraction.record["flags"]:
+            result.errors.append({"sha256": sha, "url": source["url"], "error": "not_a_report", "detail": extraction.record["title"] or ""})
+            continue
+        records.append((sha, extraction.record | {"extractor": name}, extraction.cells))
+    _write_lines(directory / "reports.jsonl", (record for _sha, record, _cells in records))
+    _write_lines(directory / "cells.jsonl", (cell for _sha, _record, cells in records for cell in cells))
+    _write_lines(directory / "errors.jsonl", result.errors)
+    catalogue.add_derivation(name, "reparse", utc_now(), records)
+    result.records = len(records)
+    return result
+
+
+def _sources(catalogue: Catalogue) -> dict[str, dict]:
+    """sha256 of every report's bytes → the first record made of them (by the oldest derivation)."""
+    wanted = {row["sha256"] for row in catalogue.rows("report_shas", "sha256")}
+    found: dict[str, dict] = {}
+    for derivation in catalogue.derivations():
+        for sha, record, _cells in catalogue.records(derivation["name"]):
+            if sha in wanted:
+                found.setdefault(sha, record)
+    return found
+
+
+def _extract(raw: Path, sha: str, source: dict) -> Extraction:
+    body = (raw / sha[:2] / sha).read_bytes()
+    stored, missing = [], []
+    for entry in source.get("attachments") or []:
+        if entry.get("path") and (raw / entry["path"]).is_file():
+            stored.append(Attachment(url=entry["url"], name=entry.get("name") or "", body=(raw / entry["path"]).read_bytes(),
+                                     path=entry["path"]))
+        elif not entry.get("path"):
+            missing.append(entry)  # never fetched: stays listed with its error
+        else:
+            missing.append(entry | {"error": f"not in the raw store: {entry['path']}"})
+    extraction = extract(body, url=source["url"], portal=source["portal"], unit=source.get("unit"),
+                         fetched_at=source.get("fetched_at"), attachments=stored)
+    extraction.record["attachments"].extend(missing)
+    return extraction
+
+
+def _write_lines(path: Path, lines) -> None:
+    temporary = path.with_name(path.name + ".part")
+    with temporary.open("w", encoding="utf-8") as file:
+        for line in lines:
+            file.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+    temporary.replace(path)
