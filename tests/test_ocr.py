@@ -7,12 +7,14 @@ with a table whose own arithmetic is wrong in the source (read right, so it must
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import subprocess
 import sys
 
 import pytest
+from PIL import Image
 
 from govcrawl.extract import Attachment, ExtractionError, extract
 from govcrawl.extract.image_tables import document_from_image
@@ -113,9 +115,13 @@ def test_govcrawl_parse_reads_a_scanned_pdf_and_a_png(tmp_path, gov2021):
     assert png["tables"]["review_litigation"] == numbers["review_litigation"]
 
 
-def test_a_broken_picture_is_a_clear_error():
+def test_a_broken_or_huge_picture_is_a_clear_error():
     with pytest.raises(ExtractionError, match="image cannot be decoded"):
         extract(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, source_file="broken.png")
+    huge = io.BytesIO()
+    Image.new("L", (9000, 5000), 255).save(huge, "PNG")
+    with pytest.raises(ExtractionError, match="9000×5000 pixels, more than the limit"):
+        extract(huge.getvalue(), source_file="huge.png")
 
 
 def test_the_ocr_engine_is_loaded_once_per_process():

@@ -8,12 +8,13 @@ lines are found by the ink's profile and each one is recognised (ocr.py). A cell
 its least confident line.
 
 The blocks go through the same label tables as every other input (tables/), so keys and checks
-are identical; whether a reading is accepted is decided in verify.py from the report's own
+are identical; whether a reading is accepted is decided in ocr_acceptance.py from the report's own
 arithmetic, never here.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import cv2
@@ -38,6 +39,8 @@ MIN_SKEW, MAX_SKEW = 0.05, 5.0
 # A text line in a cell is a band of rows holding ink; bands separated by fewer blank rows are one.
 MIN_GAP_ROWS = 3
 MIN_INK_PIXELS = 12  # less ink than this in a cell is noise: the cell is blank
+# Larger pictures are refused before decoding (an A4 page at 600 dpi is 35 million pixels).
+MAX_PIXELS = 40_000_000
 # Scanned PDF pages are drawn at this scale of 72 dpi (144 dpi): table text ~20 px high.
 PDF_SCALE = 2.0
 # Recognition works on text lines of this height; a picture whose text is smaller is enlarged.
@@ -84,14 +87,21 @@ def document_from_scan(raw: bytes) -> Document:
     blocks = []
     try:
         for page in pdf:
-            bitmap = page.render(scale=PDF_SCALE, grayscale=True)
-            blocks += table_blocks(np.ascontiguousarray(bitmap.to_numpy()[..., 0] if bitmap.to_numpy().ndim == 3 else bitmap.to_numpy()))
+            blocks += table_blocks(np.ascontiguousarray(page.render(scale=PDF_SCALE, grayscale=True).to_numpy()))
     finally:
         pdf.close()
     return Document(blocks=blocks, media_type="application/pdf")
 
 
 def decode_image(raw: bytes) -> np.ndarray:
+    from PIL import Image, UnidentifiedImageError  # reads the size from the header, before decoding
+
+    try:
+        width, height = Image.open(io.BytesIO(raw)).size
+    except (UnidentifiedImageError, OSError) as error:
+        raise ExtractionError(f"the image cannot be decoded: {error}") from error
+    if width * height > MAX_PIXELS:
+        raise ExtractionError(f"the image is {width}×{height} pixels, more than the limit of {MAX_PIXELS}")
     image = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_GRAYSCALE)
     if image is None:
         raise ExtractionError("the image cannot be decoded")
