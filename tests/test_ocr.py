@@ -13,15 +13,22 @@ import random
 import subprocess
 import sys
 
+from urllib.parse import urlsplit
+
 import pytest
 from PIL import Image
+from scrapy.http import HtmlResponse
 
 from govcrawl.extract import Attachment, ExtractionError, extract
 from govcrawl.extract.image_tables import document_from_image
 from govcrawl.extract.ocr import engine
+from govcrawl.spiders.base import body_images
 from replica import tables as t
 from replica.model import break_balance
+from replica.server import DEFAULT_SITES
 from replica.table_images import render_png, scanned, scanned_pdf
+
+from .crawling import expectations
 
 STYLE = t.TableStyle()
 PAGE = "<html><body><h1>测试区人民政府2022年政府信息公开工作年度报告</h1><p>一、总体情况</p><p>二、主动公开政府信息情况</p></body></html>"
@@ -126,3 +133,15 @@ def test_a_broken_or_huge_picture_is_a_clear_error():
 
 def test_the_ocr_engine_is_loaded_once_per_process():
     assert engine() is engine()
+
+
+def test_the_crawl_fetches_the_pictures_of_a_report_body_not_its_chrome():
+    url = "https://www.tj.gov.cn/zwgk/zfxxgkzl/gknb/xxgknb2020/tjsrmzf/202103/t20210330_5402052.html"
+    page = DEFAULT_SITES / "www.tj.gov.cn" / urlsplit(url).path.lstrip("/")
+    # The portal's header as its other pages have it: a logo linking home beside a long menu.
+    menu = "".join(f'<a href="/zwgk/{n}/">政务公开栏目{n}</a>' for n in range(40))
+    header = f'<div class="header"><a href="/" class="logo"><img src="/images/tj_logo.png" alt="天津市人民政府"></a>{menu}</div>'
+    response = HtmlResponse(url, body=page.read_bytes().replace(b"<body>", b"<body>" + header.encode(), 1))
+    assert response.css('a.logo img[src$=".png"]')
+    drawn = expectations("tianjin")["reports"][url]["attachments"]
+    assert body_images(response) == [a["url"] for a in drawn] and len(drawn) == 3

@@ -42,12 +42,13 @@ from govcrawl.urls import canonical_url
 
 SCOPES = ("own", "all")
 # Pictures that may be a table: an <img> of these types whose nearest block holds the report's
-# text (chrome logos and icons sit in blocks with little text).
+# text (chrome icons sit in blocks with little text) and that links nowhere but to a picture
+# (logos and banners link to the site's pages).
 TABLE_PICTURE = re.compile(r"\.(png|jpe?g)(?:$|[?#])", re.IGNORECASE)
 BODY_BLOCK_MIN_CHARS = 200
 BODY_IMAGES = (
     "//img[@src][string-length(normalize-space(ancestor::*[self::div or self::td or self::article][1]))"
-    f" >= {BODY_BLOCK_MIN_CHARS}]/@src"
+    f" >= {BODY_BLOCK_MIN_CHARS}]"
 )
 # What Scrapy's robots.txt middleware says when it drops a request (its IgnoreRequest message).
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
@@ -61,8 +62,13 @@ def list_anchors(rules: ListRules, response):
 
 def body_images(response) -> list[str]:
     """The pictures in a report page's body, in page order (their tables are read by OCR)."""
-    urls = (response.urljoin(src.strip()) for src in response.xpath(BODY_IMAGES).getall())
-    return list(dict.fromkeys(url for url in urls if TABLE_PICTURE.search(url) and url != response.url))
+    urls = []
+    for image in response.xpath(BODY_IMAGES):
+        link = image.xpath("ancestor::a[1]/@href").get()
+        url = response.urljoin(image.attrib["src"].strip())
+        if TABLE_PICTURE.search(url) and url != response.url and (link is None or TABLE_PICTURE.search(link)):
+            urls.append(url)
+    return list(dict.fromkeys(urls))
 
 
 class PortalSpider(scrapy.Spider):
