@@ -11,6 +11,7 @@ Without REPLICA_URL both go to the real internet.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from functools import partial
 from urllib.parse import urlsplit, urlunsplit
@@ -110,9 +111,18 @@ class GovcrawlDownloadHandler(ScrapyPlaywrightDownloadHandler):
     def __init__(self, crawler):
         super().__init__(crawler)
         self._replica_url = crawler.settings.get("REPLICA_URL", "").rstrip("/")
+        self._driver_lock = asyncio.Lock()
+
+    async def _maybe_launch_in_thread(self) -> None:
+        """Not when the engine starts: scrapy-playwright would start a Playwright driver (a node
+        process, about 0.3 CPU-s and 120 MB) for each of the http and https handlers of every
+        crawl, and most crawls never need a browser. The driver starts with the first page that does."""
 
     async def download_request(self, request: Request) -> Response:
         if request.meta.get("playwright"):
+            async with self._driver_lock:
+                if getattr(self, "browser_provider", None) is None:
+                    await self._maybe_future_from_coro(self._launch())
             return await super().download_request(request)
         if not self._replica_url:
             return await HTTP11DownloadHandler.download_request(self, request)

@@ -27,7 +27,7 @@ class ReportPage:
     listing: dict = field(default_factory=dict)  # the list page it came from: list_url, link_text, list_date
     file_urls: list[str] = field(default_factory=list)  # attachments the page links to
     file_names: dict[str, str] = field(default_factory=dict)  # attachment URL → its link text
-    files: list[dict] = field(default_factory=list)  # per attachment: url and stored path, or error
+    files: list[dict] = field(default_factory=list)  # per attachment: url, body and raw-store path, or url and error
 
 
 @dataclass

@@ -64,7 +64,8 @@ ITEM_PIPELINES = {
 # under runs/<spider>/<run id>/, latest/<spider> → the latest good run, raw/ (govcrawl/runs.py).
 OUTPUT_DIR = None
 # Raw bytes of every fetched report page and attachment, stored by sha256 so a later run can
-# re-extract without recrawling. Unset = OUTPUT_DIR/raw; empty = keep nothing.
+# re-extract without recrawling. Unset = OUTPUT_DIR/raw; empty = keep nothing (attachments are
+# still fetched and read).
 RAW_STORE_DIR = None
 # Attachments larger than this are not downloaded (an error entry on the record instead).
 ATTACHMENT_MAXSIZE = 50 * 1024 * 1024

@@ -2,6 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from .crawling import DEMO, SharedCrawls
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
@@ -11,3 +13,35 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"{SHARED} (the development gold and seeds) is not beside the repository")
     return SHARED
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "crawls(*names): the shared crawls a test reads (tests/crawling.py), started with the session"
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # The tests that read the shared crawls run last, so that the crawls run in the background
+    # while the others do. After pytest's own ordering (by fixture parameters) and selection;
+    # the sort is stable, so each group keeps that order.
+    items.sort(key=lambda item: item.get_closest_marker("crawls") is not None)
+
+
+@pytest.fixture(scope="session")
+def crawls(request, tmp_path_factory):
+    """Every crawl of the replica the suite reads, each run once; those the selected tests name
+    in their `crawls` marks start at once, the demo (the longest) first, then in the tests' order."""
+    shared_crawls = SharedCrawls(tmp_path_factory.mktemp("crawls"))
+    named = dict.fromkeys(name for item in request.session.items for mark in item.iter_markers("crawls") for name in mark.args)
+    shared_crawls.start(*sorted(named, key=lambda name: name != DEMO))
+    yield shared_crawls
+    shared_crawls.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def crawls_start_with_the_session(request):
+    """Start the shared crawls with the session's first test, if a test reads them."""
+    if any(item.get_closest_marker("crawls") for item in request.session.items):
+        request.getfixturevalue("crawls")

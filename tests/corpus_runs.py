@@ -14,8 +14,9 @@ def crawl_run(output: Path, spider: str, *arguments: str, sites: Path = DEFAULT_
     """`scrapy crawl SPIDER -a ARG… [-s NAME=VALUE…]` against the replica (site trees `sites`); its run directory."""
     before = set((output / "runs" / spider).glob("*"))
     spider_arguments = [a for argument in arguments for a in ("-a", argument)]
+    output.mkdir(parents=True, exist_ok=True)
     with ReplicaServer(sites) as replica:
-        run_scrapy(spider, replica.url, "-s", f"OUTPUT_DIR={output}", *spider_arguments, *scrapy_settings)
+        run_scrapy(spider, replica.url, *spider_arguments, *scrapy_settings, cwd=output)
     (run_dir,) = set((output / "runs" / spider).glob("*")) - before
     assert (run_dir / "stats.json").is_file()
     return run_dir

@@ -1,13 +1,21 @@
 """Running spiders the way a user does — `scrapy crawl NAME -s REPLICA_URL=…` in a subprocess,
-the real Scrapy engine over real HTTP to the replica — and reading back what they wrote."""
+the real Scrapy engine over real HTTP to the replica — and reading back what they wrote.
+
+Every crawl the suite reads runs once per test session, shared by every test that reads it:
+`SharedCrawls` starts those the selected tests name (their `crawls` marks) together in the
+background when the session begins, each with its own replica server, so what a crawl requested
+is its own.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
-import tempfile
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,17 +25,33 @@ import jsonlines
 from replica.server import DEFAULT_SITES, ReplicaServer, load_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
+SPIDERS = sorted(load_manifest()["spiders"])
+FEED_NAMES = ("reports", "cells", "errors")
+
+# The shared crawls besides one per spider (named by the spider).
+OVERSIZED = "tianqiao, attachments over 2000 bytes refused"
+WITHOUT_RAW_STORE = "tianqiao with -O and no raw store"
+DASH_O_FILE = "dash-O.jsonl"
+DEMO = "govcrawl demo"
+
+# Crawls running at once, beside the test session's own process: they are mostly CPU, and each
+# takes about 250 MB (Scrapy and Playwright's drivers).
+WORKERS = min(8, max(2, os.cpu_count() or 2))
 
 
 @dataclass
 class Crawl:
+    out: Path  # the crawl's directory: its feeds, raw store and -O files
     records: list[dict]
     cells: list[dict]
     errors: list[dict]
     served: list[tuple[str, str, str, int]]  # (method, host, path, status) as the replica saw them
     user_agents: set[str]
-    raw: Path
     log: str  # the crawl's log (stderr), stats dump included
+
+    @property
+    def raw(self) -> Path:
+        return self.out / "raw"
 
     def stat(self, name: str) -> int:
         found = re.search(rf"'{re.escape(name)}': (\d+)", self.log)
@@ -37,41 +61,116 @@ class Crawl:
         return {(host, path) for _method, host, path, _status in self.served}
 
 
+@dataclass
+class Demo:
+    out: Path  # what `govcrawl demo --output` wrote
+    records: list[dict]
+    cells: list[dict]
+    errors: list[dict]
+    summary: str  # its standard output
+
+
+def read_lines(path: Path) -> list[dict]:
+    with jsonlines.open(path) as reader:
+        return list(reader)
+
+
 def host_path(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return parts.hostname, parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def run_scrapy(spider: str, replica_url: str, *args: str) -> subprocess.CompletedProcess:
+def on_domains(host: str, domains) -> bool:
+    """Whether a host is one of the domains or below one, as Scrapy's allowed_domains mean it."""
+    return any(host == domain or host.endswith(f".{domain}") for domain in domains)
+
+
+def run_scrapy(spider: str, replica_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`scrapy crawl spider` against the replica at `replica_url`, run in `cwd` with its run files
+    there too (nothing it writes can land in the checkout); a crawl that fails fails the test."""
     completed = subprocess.run(
         [
             sys.executable, "-m", "scrapy", "crawl", spider,
             "-s", f"REPLICA_URL={replica_url}",
             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-            # Never into the checkout, never beside another test's runs (a later -s wins).
-            "-s", f"OUTPUT_DIR={tempfile.mkdtemp(prefix='govcrawl-test-')}",
+            "-s", f"OUTPUT_DIR={cwd}",
             *args,
         ],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=cwd, env=dict(os.environ, SCRAPY_SETTINGS_MODULE="govcrawl.settings"),
+        capture_output=True, text=True, timeout=300,
     )
-    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert completed.returncode == 0, f"{spider} {args}: {completed.stderr[-3000:]}"
     # A callback or pipeline that raises is logged and skipped by Scrapy; here it is a failure.
     for marker in ("Spider error processing", "Error processing"):
         assert marker not in completed.stderr, completed.stderr[completed.stderr.index(marker) :][:3000]
     return completed
 
 
-def crawl(spider: str, out: Path, *args: str) -> Crawl:
-    feeds = {str(out / f"{name}.jsonl"): {"format": name} for name in ("reports", "cells", "errors")}
+def crawl(spider: str, out: Path, *args: str, raw_store: bool = True) -> Crawl:
+    """`scrapy crawl spider` against a replica server of its own, run in `out`, with the three
+    feeds and, if `raw_store`, the raw store there."""
+    out.mkdir(parents=True, exist_ok=True)
+    feeds = {str(out / f"{name}.jsonl"): {"format": name} for name in FEED_NAMES}
     with ReplicaServer(DEFAULT_SITES) as replica:
-        completed = run_scrapy(spider, replica.url, "-s", f"FEEDS={json.dumps(feeds)}", "-s", f"RAW_STORE_DIR={out / 'raw'}", *args)
+        completed = run_scrapy(
+            spider, replica.url,
+            "-s", f"FEEDS={json.dumps(feeds)}", "-s", f"RAW_STORE_DIR={out / 'raw' if raw_store else ''}", *args,
+            cwd=out,
+        )
         served, user_agents = replica.requests, replica.user_agents
+    feeds_read = [read_lines(out / f"{name}.jsonl") for name in FEED_NAMES]
+    return Crawl(out, *feeds_read, served, user_agents, completed.stderr)
 
-    def read(name):
-        with jsonlines.open(out / f"{name}.jsonl") as reader:
-            return list(reader)
 
-    return Crawl(read("reports"), read("cells"), read("errors"), served, user_agents, out / "raw", completed.stderr)
+def govcrawl(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    """The `govcrawl` command, run from the checkout as a developer runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "govcrawl.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def demo(out: Path) -> Demo:
+    """`govcrawl demo --output out`; its feeds are those of the latest run of each top-level spider."""
+    done = govcrawl("demo", "--output", str(out), timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    runs = sorted((out / "latest").iterdir())
+    return Demo(out, *([line for run in runs for line in read_lines(run / f"{name}.jsonl")] for name in FEED_NAMES), done.stdout)
+
+
+# How the shared crawls other than one per spider run, in a directory of their own below `root`.
+OTHER_RUNS: dict[str, Callable[[Path], Crawl | Demo]] = {
+    DEMO: lambda root: demo(root / "demo"),
+    OVERSIZED: lambda root: crawl("tianqiao", root / "oversized", "-s", "ATTACHMENT_MAXSIZE=2000"),
+    WITHOUT_RAW_STORE: lambda root: crawl(
+        "tianqiao", root / "without-raw-store", "-O", str(root / "without-raw-store" / DASH_O_FILE), raw_store=False
+    ),
+}
+
+
+class SharedCrawls:
+    """The crawls the suite reads, each run once, in the background: `start` them early,
+    `crawls[name]` (a spider's name, or one of OTHER_RUNS) waits for one (starting it if need be)."""
+
+    def __init__(self, root: Path):
+        self._root = root
+        self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="crawl")
+        self._runs: dict[str, Future] = {}
+
+    def start(self, *names: str) -> None:
+        for name in names:
+            if name in self._runs:
+                continue
+            if name in OTHER_RUNS:
+                self._runs[name] = self._pool.submit(OTHER_RUNS[name], self._root)
+            else:  # the spider of that name on its own
+                self._runs[name] = self._pool.submit(crawl, name, self._root / name)
+
+    def __getitem__(self, name: str) -> Crawl | Demo:
+        self.start(name)
+        return self._runs[name].result()
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
 
 
 def expectations(spider: str) -> dict:
@@ -82,4 +181,15 @@ def expectations(spider: str) -> dict:
         "lists": data["lists"],
         "not_reports": {r["url"]: r["why"] for r in data["not_reports"]},
         "off_limits": data["off_limits"],
+    }
+
+
+def rendered_cells(reports) -> dict[tuple[str, str, str, str], float | int | None]:
+    """Every table cell the replica rendered for these manifest reports: (url, table, row, col) → value."""
+    return {
+        (report["url"], table, row, col): value
+        for report in reports
+        for table, rows in report["tables"].items() if rows
+        for row, columns in rows.items()
+        for col, value in columns.items()
     }

@@ -9,17 +9,13 @@ import sys
 import time
 import urllib.request
 
-from replica.server import DEFAULT_SITES
+import pytest
 
-from .crawling import ROOT
+from replica.server import DEFAULT_SITES, load_manifest
+
+from .crawling import DEMO, govcrawl, rendered_cells
 
 SEED_000_PAGE = DEFAULT_SITES / "www.tj.gov.cn/zwgk/zfxxgkzl/gknb/xxgknb2020/tjsrmzf/202103/t20210330_5402052.html"
-
-
-def govcrawl(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "govcrawl.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
-    )
 
 
 def test_parse_prints_one_record_per_file(shared):
@@ -86,17 +82,21 @@ def test_replica_serve_serves_a_directory_of_site_trees(tmp_path):
         server.wait(timeout=10)
 
 
-def test_demo_crawls_every_portal_once_and_summarises(tmp_path):
-    from replica.server import load_manifest
-
-    done = govcrawl("demo", "--output", str(tmp_path / "out"), timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    latest = sorted((tmp_path / "out/latest").iterdir())
-    assert [p.name for p in latest] == ["linhai", "tianjin", "tianqiao"]  # the top-level spiders, each once
-    records = [json.loads(line) for run in latest for line in (run / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
-    expected = {r["url"] for spider in load_manifest()["spiders"].values() for r in spider["reports"]}
-    assert sorted(r["url"] for r in records) == sorted(expected)  # each report once
-    assert (tmp_path / "out/latest/tianjin/cells.jsonl").stat().st_size > 0
-    summary = done.stdout
+@pytest.mark.crawls(DEMO)
+def test_demo_crawls_every_portal_once_and_summarises(crawls):
+    demo = crawls[DEMO]  # `govcrawl demo --output DIR`, run once for the session (tests/crawling.py)
+    reports = [r for spider in load_manifest()["spiders"].values() for r in spider["reports"]]
+    expected = {r["url"] for r in reports}
+    assert sorted(r["url"] for r in demo.records) == sorted(expected)  # each report once
+    urls = {r["id"]: r["url"] for r in demo.records}
+    cells = [(urls[c["report_id"]], c["table"], c["row"], c["col"]) for c in demo.cells]
+    assert len(cells) == len(set(cells)), "a cell was written twice"
+    assert dict(zip(cells, (c["value"] for c in demo.cells))) == rendered_cells(reports)
+    assert {e["url"] for e in demo.errors} == {
+        r["url"] for spider in load_manifest()["spiders"].values() for r in spider["not_reports"] if r["why"] in ("dead_link", "broken")}
+    assert sorted(p.name for p in (demo.out / "latest").iterdir()) == ["linhai", "tianjin", "tianqiao"]  # each top-level spider once
+    assert {p.name for p in (demo.out / "logs").glob("*.log")} == {"tianjin.log", "tianqiao.log", "linhai.log"}
+    assert (demo.out / "export" / "datapackage.json").is_file() and (demo.out / "coverage.html").is_file()
+    summary = demo.summary
     assert f"{len(expected)} reports from" in summary
     assert "failing checks: " in summary and "[attachment]" in summary and "HTTP 404" in summary

@@ -69,7 +69,8 @@ def test_one_definition_file_makes_a_spider_that_finds_every_report(site, monkey
 
     out, before = root / "out", len(replica.requests)
     feeds = {str(out / f"{name}.jsonl"): {"format": name} for name in ("reports", "errors")}
-    completed = run_scrapy("fuqing", replica.url, "-s", f"FEEDS={json.dumps(feeds)}", "-s", f"RAW_STORE_DIR={out / 'raw'}")
+    out.mkdir()
+    completed = run_scrapy("fuqing", replica.url, "-s", f"FEEDS={json.dumps(feeds)}", "-s", f"RAW_STORE_DIR={out / 'raw'}", cwd=out)
     (out / "crawl.log").write_text(completed.stderr)
     with jsonlines.open(out / "reports.jsonl") as reader:
         records = {r["url"]: r for r in reader}

@@ -10,19 +10,22 @@ import time
 import re
 import zipfile
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import lxml.html
 import pytest
 from lxml import etree
 
+from govcrawl.definitions import load_definitions
 from replica import server
 from replica import tables as t
 from replica.build import SEED_000, SEED_002, build
 from replica.district_sites import DISTRICTS
 from replica.server import DEFAULT_MANIFEST, DEFAULT_SITES, INDEX_FILES, ReplicaServer, load_manifest
+from replica.trs_lists import LIST_API
 
-PAGER = re.compile(r"""createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*"index"\s*,\s*"(\w+)"\s*\)""")
+from .links import PAGER, shown_links, walk
+
 GKNB = "https://www.tj.gov.cn/zwgk/zfxxgkzl/gknb/"
 
 
@@ -249,6 +252,56 @@ def test_the_build_is_deterministic_and_fast(tmp_path):
     assert served == fresh
 
 
+def page_file(url: str) -> Path:
+    path = site_file(url)
+    if url.endswith("/"):
+        return next((path / name for name in INDEX_FILES if (path / name).is_file()), path / "index.html")
+    return path
+
+
+def file_links(url: str) -> set[str]:
+    """A page's links, a folder's without its slash as where the server redirects it (with it).
+
+    A 动静结合 column (replica/trs_lists.py) shows its later pages only through the list API its
+    script calls: by the replica's own declaration, its first page leads to the API pages of its
+    channel that the manifest lists, and an API page to the records the site's data holds for it."""
+    parts = urlsplit(url)
+    if parts.path == LIST_API:
+        query = dict(parse_qsl(parts.query))
+        channel, page, per_page = query["classsql"].removeprefix("chnlid="), int(query["page"]), int(query["prepage"])
+        data = json.loads((DEFAULT_SITES / parts.hostname / "_data" / "trs_list" / f"{channel}.json").read_text(encoding="utf-8"))
+        return {record["chnldocurl"] for record in data["records"][(page - 1) * per_page : page * per_page]}
+    text = page_file(url).read_bytes().decode("utf-8", errors="replace")
+    links = shown_links(url, text)
+    for channel in LIST_API_CHANNEL.findall(text):
+        links |= {u for u in ALL_LISTS if urlsplit(u).path == LIST_API and dict(parse_qsl(urlsplit(u).query))["classsql"] == f"chnlid={channel}"}
+    return {f"{link}/" if not link.endswith("/") and site_file(link).is_dir() else link for link in links}
+
+
+# The list API call's channel in a 动静结合 page's script (replica/trs_lists.py writes it so).
+LIST_API_CHANNEL = re.compile(r'classsql:\s*""\s*\|\|\s*"chnlid=(\d+)"')
+ALL_LISTS = {u for spider in load_manifest()["spiders"].values() for u in spider["lists"]}
+
+
+@pytest.mark.parametrize("spider", [name for name in load_manifest()["spiders"] if name != "linhai"])  # linhai: test_replica_linhai.py
+def test_what_a_spider_must_find_is_linked_and_what_it_must_not_fetch_is_shown(manifest, spider):
+    """From the portal definition's start URLs and shared columns, following only the links of
+    list pages into the lists the manifest declares, every list page and report the spider must
+    find is reached; every off-limits URL and every page that is not a report is a link some
+    page of the portal shows (a trap a crawl meets and has to decline)."""
+    expect = manifest["spiders"][spider]
+    (definition,) = [d for d in load_definitions() if d.name == spider]
+    starts = [*definition.start_urls, *(url for url, _words in definition.shared_columns)]
+    reached, shown = walk(expect, starts, file_links)
+    assert set(definition.start_urls) <= set(expect["lists"])
+    assert reached == set(starts) | set(expect["lists"]) | {r["url"] for r in expect["reports"]}
+    for url in [r["url"] for r in expect["reports"]] + expect["off_limits"]:
+        if page_file(url).is_file():
+            shown |= file_links(url)
+    not_reports = {e["url"] for e in expect["not_reports"]}
+    assert set(expect["off_limits"]) | not_reports <= shown and not not_reports & reached
+
+
 # -- the district portals -----------------------------------------------------------------
 
 DISTRICT_SPIDERS = {d.spider: d for d in DISTRICTS}
@@ -269,39 +322,6 @@ REAL_REPORTS = {
 }
 
 
-def page_file(url: str) -> Path:
-    path = site_file(url)
-    if url.endswith("/"):
-        return next((path / name for name in INDEX_FILES if (path / name).is_file()), path / "index.html")
-    return path
-
-
-def page_links(url: str, replica=None) -> set[str]:
-    """Where a page's links and pager lead, as absolute URLs; with the replica, also the list API
-    pages a 动静结合 list's script asks for, and the links of their answers (from the server)."""
-    from govcrawl.cms.trs_wcm import answer_fragment, list_api
-    from replica.trs_lists import LIST_API
-
-    if urlsplit(url).query:  # a list API answer; the district answers hold absolute URLs (a relative
-        # one would resolve to the placeholder below and fail the walk)
-        response, body = fetch(replica, url)
-        assert response.status == 200, url
-        text = answer_fragment(body.decode("utf-8"), "http://list.page/")
-        page_url = "http://list.page/"
-    else:
-        text = page_file(url).read_bytes().decode("utf-8", errors="replace")
-        page_url = url
-    page = lxml.html.fromstring(text)
-    links = {urljoin(page_url, href.strip()) for href in page.xpath("//a/@href") if not href.startswith("javascript:")}
-    match = PAGER.search(text)
-    if match and int(match.group(2)) == 0:
-        links |= {urljoin(url, f"index_{n}.{match.group(3)}") for n in range(1, int(match.group(1)))}
-    api = list_api(text)
-    if api is not None and replica is not None:
-        links |= set(api.api_urls(LIST_API, url))
-    return links
-
-
 def test_every_district_has_its_spider_with_the_hub_first(manifest):
     assert set(manifest["spiders"]) == {"tianjin", *DISTRICT_SPIDERS, "binhai", "tianqiao", "linhai"}
     assert len(DISTRICT_SPIDERS) == 15  # the TRS districts; 滨海新区 runs another system (binhai.py, below)
@@ -309,29 +329,6 @@ def test_every_district_has_its_spider_with_the_hub_first(manifest):
         expect = manifest["spiders"][name]
         assert expect["lists"][0] == site.hub_url
         assert all(urlsplit(u).hostname in (site.host, "gk.tj.gov.cn") for u in expect["lists"]), name
-
-
-def test_district_crawl_reaches_everything_from_its_start_urls(replica, manifest):
-    """From the hub (and the district's gk.tj.gov.cn column), following only the links of list
-    pages, every list page and report of the spider is reached; every off-limits URL is a link
-    some page of the district shows (a trap a crawler meets)."""
-    for name, site in DISTRICT_SPIDERS.items():
-        expect = manifest["spiders"][name]
-        lists, reports = set(expect["lists"]), {r["url"] for r in expect["reports"]}
-        starts = [site.hub_url] + ([f"{GK_QXZF}{site.gk}/"] if site.gk else [])
-        seen, frontier, shown = set(starts), list(starts), set()
-        while frontier:
-            links = page_links(frontier.pop(), replica)
-            shown |= links
-            for link in links & (lists | reports) - seen:
-                seen.add(link)
-                if link in lists:
-                    frontier.append(link)
-        assert seen == lists | reports, name
-        for url in expect["off_limits"]:
-            if page_file(url).is_file() and url.endswith("/"):
-                shown |= page_links(url)
-        assert set(expect["off_limits"]) <= shown, name
 
 
 def test_district_reports_name_their_units_in_full(manifest):
@@ -399,15 +396,8 @@ def test_seed_002_is_rebuilt_with_its_text_and_the_gold_tables(replica, manifest
 
 # -- 滨海新区: the link-list CMS ---------------------------------------------------------------
 
-BINHAI_HUB = "http://www.tjbh.gov.cn/channels/10452.html"  # the binhai spider's start URL
 BINHAI_ZONES = {"dj": "天津东疆综合保税区管理委员会", "bsq": "天津港保税区管理委员会", "kfq": "天津经济技术开发区管理委员会"}
 BINHAI_GOVERNMENT = "天津市滨海新区人民政府"
-# The rules the link-list spider follows (govcrawl/spiders/linklist.py, with the words of links.py).
-BINHAI_ARTICLE = re.compile(r"/contents/\d+/\d+\.html$")
-BINHAI_LIST = re.compile(r"/channels/\d+(_\d+)?\.html$")
-BINHAI_PAGER = re.compile(r"^(下一页|尾页|\d+)$")
-
-
 def anchors(url: str) -> list[tuple[str, str]]:
     """(absolute URL, link text — or its title where that is longer) of a page's links."""
     page = lxml.html.fromstring(page_file(url).read_bytes().decode("utf-8"))
@@ -416,44 +406,6 @@ def anchors(url: str) -> list[tuple[str, str]]:
         text, title = " ".join(anchor.text_content().split()), (anchor.get("title") or "").strip()
         found.append((urljoin(url, anchor.get("href").strip()), title if len(title) > len(text) else text))
     return found
-
-
-def crawl_by_link_text(expect: dict, start: str, article: re.Pattern, list_page: re.Pattern) -> set[str]:
-    """From `start`, following report links by URL shape and text, lists whose text names an
-    annual report or a unit (never the page itself) and pager links, as the link-list spider does,
-    a crawl requests exactly the lists of `expect` and finds exactly its reports; every off-limits
-    URL is a link it meets. Returns the reports found."""
-    from govcrawl.cms.list_rules import NOT_A_REPORT_TEXT, REPORT_COLUMN_TEXT, REPORT_TEXT, names_unit
-
-    host = urlsplit(start).hostname
-    requested, reports, frontier, shown = [], set(), [start], set()
-    while frontier:
-        page_url = frontier.pop(0)
-        requested.append(page_url)
-        for url, text in anchors(page_url):
-            shown.add(url)
-            path = urlsplit(url).path
-            if urlsplit(url).hostname != host:
-                continue
-            if article.search(path):
-                if REPORT_TEXT.search(text) and not NOT_A_REPORT_TEXT.search(text):
-                    reports.add(url)
-            elif (list_page.search(path) and url != page_url and url not in requested + frontier
-                  and (REPORT_COLUMN_TEXT.search(text) or names_unit(text) or BINHAI_PAGER.match(text))):
-                frontier.append(url)
-    assert expect["lists"][0] == start
-    assert sorted(requested) == sorted(expect["lists"])
-    assert reports == {r["url"] for r in expect["reports"]}
-    for url in expect["off_limits"]:
-        if page_file(url).is_file() and list_page.search(urlsplit(url).path):
-            shown |= {link for link, _ in anchors(url)}
-    assert set(expect["off_limits"]) <= shown
-    assert {e["url"] for e in expect["not_reports"]} <= shown - reports
-    return reports
-
-
-def test_binhai_crawl_by_link_text_finds_exactly_the_manifest(manifest):
-    crawl_by_link_text(manifest["spiders"]["binhai"], BINHAI_HUB, BINHAI_ARTICLE, BINHAI_LIST)
 
 
 def test_binhai_urls_units_and_years(manifest):
@@ -491,10 +443,8 @@ def test_binhai_pages_carry_the_site_chrome(replica, manifest):
 
 # -- 济南市天桥区: unit sites on the Jinan 政务公开 platform, reports in attachments --------------
 
-TIANQIAO_HOME = "http://www.tianqiao.gov.cn/gongkai/index.html"  # the tianqiao spider's start URL
-# The rules of seeds/tianqiao.toml, as the link-list spider applies them.
+# The platform's article URLs.
 TIANQIAO_ARTICLE = re.compile(r"^/gongkai/site_\w+/channel_[0-9a-f]{24}/doc_[0-9a-f]{24}\.html$")
-TIANQIAO_LIST = re.compile(r"^/gongkai/(?:site_\w+/(?:channel_[0-9a-f]{24}/)?)?(?:index(?:_\d+)?\.html)?$")
 FILE_LINK = re.compile(r"\.(docx?|wps|pdf|xlsx?|et)$")
 SEED_004 = Path(__file__).resolve().parents[1] / "replica" / "source" / "seed_004_tianqiao_2020"
 SEED_004_URL_PREFIX = "http://www.tianqiao.gov.cn/gongkai/site_tianqiaoquqzf/"
@@ -506,10 +456,7 @@ def tianqiao(manifest):
     return manifest["spiders"]["tianqiao"]
 
 
-def test_tianqiao_crawl_by_link_text_finds_exactly_the_manifest(tianqiao):
-    """The link-list crawl from the platform home (crawl_by_link_text) finds exactly the manifest;
-    on each report page the file links are exactly the report's attachments."""
-    crawl_by_link_text(tianqiao, TIANQIAO_HOME, TIANQIAO_ARTICLE, TIANQIAO_LIST)
+def test_tianqiao_report_pages_link_exactly_their_attachments(tianqiao):
     for report in tianqiao["reports"]:
         files = [(url, text) for url, text in anchors(report["url"]) if FILE_LINK.search(urlsplit(url).path)]
         assert files == [(a["url"], a["name"]) for a in report["attachments"]], report["url"]

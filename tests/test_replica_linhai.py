@@ -1,6 +1,6 @@
 """The replica of 临海市 (www.linhai.gov.cn, Hanweb jcms): built into a temporary tree, served over real
-HTTP on loopback, crawled the way the portal must be crawled (datastore records, POSTs to
-dataproxy.jsp, the annual-report module, a list only a browser builds) and read by the engine."""
+HTTP on loopback, its links followed the way the portal must be read (datastore records, POSTs to
+dataproxy.jsp, the annual-report module, a list only a browser builds) and its pages read by the engine."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import http.client
 import json
 import random
 import re
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
 
@@ -22,7 +23,8 @@ from replica.linhai import BASE, HOST, build_linhai, layout_text
 from replica.model import Replica
 from replica.server import ReplicaServer
 from replica.tianjin import SEED
-from govcrawl.cms.list_rules import NOT_A_REPORT_TEXT, REPORT_COLUMN_TEXT, REPORT_TEXT, names_unit
+
+from .links import shown_links, walk
 
 START = f"{BASE}/col/col1229317620/index.html"
 REAL_REPORT = f"{BASE}/art/2023/1/4/art_1229709042_67998.html"
@@ -74,15 +76,6 @@ def fetch(server, url: str, method: str = "GET", form: dict | None = None):
     return response, data
 
 
-def anchors(html: str, base: str) -> list[tuple[str, str]]:
-    """(absolute URL, the longer of link text and title) of the links in some HTML."""
-    found = []
-    for anchor in lxml.html.fromstring(html).xpath("//a[@href]"):
-        text, title = " ".join(anchor.text_content().split()), (anchor.get("title") or "").strip()
-        found.append((urljoin(base, anchor.get("href").strip()), title if len(title) > len(text) else text))
-    return found
-
-
 def page_text(html: bytes) -> str:
     """The text a reader sees: scripts left out."""
     page = lxml.html.fromstring(html.decode("utf-8"))
@@ -90,7 +83,7 @@ def page_text(html: bytes) -> str:
     return " ".join(page.xpath("//body")[0].text_content().split())
 
 
-# -- a crawl of the portal ------------------------------------------------------------------
+# -- the portal as a crawl meets it ---------------------------------------------------------
 
 def jpage_config(page: str) -> dict | None:
     """What a Hanweb list page's script says: records per page, total, the proxy's fields."""
@@ -101,56 +94,49 @@ def jpage_config(page: str) -> dict | None:
             "params": json.loads(re.search(r"ajaxParam:\s*(\{.*?\})", page).group(1))}
 
 
-def crawl(server) -> dict:
-    """From the start URL: column links by text, the first page's datastore records, further pages
-    by POST to dataproxy.jsp, and, for a page without records, what its script's JSON request
-    returns (as a browser would)."""
-    requested, reports, rendered, shown = [], set(), [], set()
-    frontier = [START]
-    while frontier:
-        url = frontier.pop(0)
-        requested.append(url)
+def page_links(server, scripted: list[str]) -> Callable[[str], set[str]]:
+    """What a page of the portal shows, read as a browser reads it: its links (the records of its
+    datastore too), the further pages its list script fetches from dataproxy.jsp (POSTing the
+    script's parameters) and, for a list the script builds from JSON, the records the JSON holds
+    (the page then goes into `scripted`)."""
+    posted: dict[str, dict] = {}  # a dataproxy.jsp page → what its column's script posts
+
+    def links(url: str) -> set[str]:
+        if url in posted:
+            return shown_links(url, fetch(server, url, "POST", posted[url])[1].decode("utf-8"))
         response, body = fetch(server, url)
         assert response.status == 200, url
         page = body.decode("utf-8")
-        records: list[tuple[str, str]] = []
+        found = shown_links(url, page)
         config = jpage_config(page)
         if config:
-            records += [a for r in RECORD.findall(page) for a in anchors(r, url)]
             for start in range(config["perpage"] + 1, config["total"] + 1, config["perpage"]):
-                end = start + config["perpage"] - 1
-                proxy = f"{PROXY}?startrecord={start}&endrecord={end}&perpage={config['perpage']}"
-                requested.append(proxy)
-                answer = fetch(server, proxy, "POST", config["params"])[1].decode("utf-8")
-                records += [a for r in RECORD.findall(answer) for a in anchors(r, url)]
+                proxy = f"{PROXY}?startrecord={start}&endrecord={start + config['perpage'] - 1}&perpage={config['perpage']}"
+                posted[proxy] = config["params"]
+                found.add(proxy)
         api = re.search(r'xhr\.open\("GET", "([^"]+)"\)', page)
         if api:
-            rendered.append(url)
-            data = json.loads(fetch(server, urljoin(url, api.group(1)))[1])
-            records += [(urljoin(url, item["url"]), item["title"]) for item in data["data"]["list"]]
-        for link, text in anchors(page, url) + records:
-            shown.add(link)
-            if urlsplit(link).hostname != HOST:
-                continue
-            path = urlsplit(link).path
-            if path.startswith(("/art/", "/module/xxgk/")):
-                if REPORT_TEXT.search(text) and not NOT_A_REPORT_TEXT.search(text):
-                    reports.add(link)
-            elif (re.fullmatch(r"/col/col\d+/index\.html", path) and link not in requested + frontier
-                  and (REPORT_COLUMN_TEXT.search(text) or REPORT_TEXT.search(text) or names_unit(text))):
-                frontier.append(link)
-    return {"requested": requested, "reports": reports, "rendered": rendered, "shown": shown}
+            scripted.append(url)
+            found |= {urljoin(url, item["url"]) for item in json.loads(fetch(server, urljoin(url, api.group(1)))[1])["data"]["list"]}
+        return found
+
+    return links
 
 
-def test_a_crawl_finds_exactly_the_manifest(server, expect):
-    found = crawl(server)
+def test_what_the_spider_must_find_is_linked_and_what_it_must_not_fetch_is_shown(server, expect):
+    """From the start URL, entering only the lists the manifest declares (tests/links.py), every
+    list page and report is reached; every off-limits URL and interpretation is a link a crawl meets."""
+    scripted: list[str] = []
+    links = page_links(server, scripted)
+    reached, shown = walk(expect, [START], links)
+    reports = {r["url"] for r in expect["reports"]}
     assert expect["lists"][0] == START
-    assert sorted(found["requested"]) == sorted(expect["lists"])
-    assert found["reports"] == {r["url"] for r in expect["reports"]}
-    assert found["rendered"] == expect["rendered_lists"]
-    assert set(expect["off_limits"]) <= found["shown"] | {r["url"] for r in expect["reports"]} | {
-        e["url"] for e in expect["not_reports"]}
+    assert reached == set(expect["lists"]) | reports
+    assert scripted == expect["rendered_lists"]
     assert ("POST", HOST, "/module/web/jpage/dataproxy.jsp?startrecord=6&endrecord=10&perpage=5", 200) in server.requests
+    for url in reports:
+        shown |= links(url)
+    assert set(expect["off_limits"]) | {e["url"] for e in expect["not_reports"]} <= shown
 
 
 def test_manifest_section(expect):

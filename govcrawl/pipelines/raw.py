@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from govcrawl.pipelines import report_page
 from govcrawl.runs import raw_store_dir
-from govcrawl.items import ReportPage
 
 
 class RawStorePipeline:
@@ -22,13 +22,15 @@ class RawStorePipeline:
         return cls(str(raw_store_dir(crawler.settings) or ""))
 
     def process_item(self, item):
-        if self.store_dir is None or not isinstance(item, ReportPage):
+        page = report_page(item)
+        if self.store_dir is None or page is None:
             return item
-        digest = hashlib.sha256(item.body).hexdigest()
+        body = page["body"]
+        digest = hashlib.sha256(body).hexdigest()
         path = self.store_dir / digest[:2] / digest
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_suffix(".part")
-            temporary.write_bytes(item.body)
+            temporary.write_bytes(body)
             temporary.replace(path)
         return item

@@ -1,0 +1,104 @@
+"""The item pipelines on items of any type (read and written through itemadapter), on the
+replica's real pages; the crawls in test_crawl*.py run them on the spiders' own items."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit
+
+import pytest
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
+
+from govcrawl.items import CrawlError, Report
+from govcrawl.pipelines.attachments import AttachmentsPipeline
+from govcrawl.pipelines.extract import NOT_FETCHED, ExtractPipeline
+from govcrawl.pipelines.raw import RawStorePipeline
+from replica.server import DEFAULT_SITES, load_manifest
+
+TIANQIAO = load_manifest()["spiders"]["tianqiao"]["reports"]
+(DOCX_REPORT,) = [r for r in TIANQIAO if r["via"] == "docx"]  # a short page: 详见附件
+HTML_REPORT = next(r for r in TIANQIAO if r["via"] == "html")
+
+
+def served(url: str) -> bytes:
+    parts = urlsplit(url)
+    return (DEFAULT_SITES / parts.hostname / parts.path.lstrip("/")).read_bytes()
+
+
+def page_item(report: dict, **fields) -> dict:
+    """A report page as a plain dict, as a spider of the user's own might yield it."""
+    return {"url": report["url"], "portal": "tianqiao", "body": served(report["url"]), "media_type": "text/html", **fields}
+
+
+@pytest.fixture()
+def crawler(tmp_path):
+    return get_crawler(settings_dict={"RAW_STORE_DIR": str(tmp_path / "raw")})
+
+
+def test_a_dict_page_is_stored_by_sha256_and_read_into_its_record(crawler, tmp_path):
+    item = page_item(HTML_REPORT)
+    assert RawStorePipeline.from_crawler(crawler).process_item(item) is item
+    digest = hashlib.sha256(item["body"]).hexdigest()
+    assert (tmp_path / "raw" / digest[:2] / digest).read_bytes() == item["body"]
+    report = ExtractPipeline.from_crawler(crawler).process_item(item)
+    assert isinstance(report, Report)
+    assert (report.record["url"], report.record["sha256"], report.record["tables"]) == (
+        HTML_REPORT["url"], digest, HTML_REPORT["tables"])
+    assert report.cells and crawler.stats.get_value("govcrawl/reports") == 1
+
+
+def test_a_dict_page_is_read_from_the_attachment_it_carries(crawler):
+    (attachment,) = DOCX_REPORT["attachments"]
+    files = [{"url": attachment["url"], "body": served(attachment["url"]), "path": None}]
+    report = ExtractPipeline.from_crawler(crawler).process_item(
+        page_item(DOCX_REPORT, file_urls=[attachment["url"]], file_names={attachment["url"]: attachment["name"]}, files=files))
+    assert (report.record["via"], report.record["tables"]) == ("docx", DOCX_REPORT["tables"])
+    (entry,) = report.record["attachments"]
+    assert (entry["url"], entry["name"], entry["sha256"], entry["path"]) == (attachment["url"], attachment["name"], attachment["sha256"], None)
+
+
+def test_attachments_nobody_fetched_make_a_short_page_an_error_entry_not_a_silent_drop(crawler):
+    (attachment,) = DOCX_REPORT["attachments"]
+    error = ExtractPipeline.from_crawler(crawler).process_item(page_item(DOCX_REPORT, file_urls=[attachment["url"]]))
+    assert isinstance(error, CrawlError)
+    assert (error.url, error.portal, error.stage) == (DOCX_REPORT["url"], "tianqiao", "attachment")
+    assert error.detail == f"{attachment['url']}: {NOT_FETCHED}"
+
+
+def test_items_that_are_not_pages_pass_untouched(crawler, tmp_path):
+    report = Report(record={"url": HTML_REPORT["url"]}, cells=[])
+    for pipeline in (RawStorePipeline.from_crawler(crawler), ExtractPipeline.from_crawler(crawler)):
+        assert pipeline.process_item(report) is report
+        assert pipeline.process_item({"url": HTML_REPORT["url"]}) == {"url": HTML_REPORT["url"]}
+    assert not (tmp_path / "raw").exists()
+
+
+def test_attachments_are_requested_for_a_dict_page_and_stored_for_the_crawl_only_without_a_raw_store():
+    crawler = get_crawler(settings_dict={"RAW_STORE_DIR": "", "ATTACHMENT_MAXSIZE": 1000})
+    pipeline = AttachmentsPipeline.from_crawler(crawler)
+    urls = [a["url"] for a in DOCX_REPORT["attachments"]]
+    requests = pipeline.get_media_requests(page_item(DOCX_REPORT, file_urls=urls), info=None)
+    assert [(r.url, r.meta["download_maxsize"]) for r in requests] == [(url, 1000) for url in urls]
+    assert pipeline.get_media_requests(Report(record={}, cells=[]), info=None) == []
+    store = pipeline.store_dir
+    assert store.is_dir() and not pipeline.kept
+    pipeline.close_spider()
+    assert not store.exists()
+
+
+def test_fetched_files_go_on_with_their_bytes_and_failures_with_their_error(tmp_path):
+    crawler = get_crawler(settings_dict={"RAW_STORE_DIR": str(tmp_path)})
+    pipeline = AttachmentsPipeline.from_crawler(crawler)
+    body = served(DOCX_REPORT["attachments"][0]["url"])
+    (tmp_path / "ab").mkdir()
+    (tmp_path / "ab" / "stored").write_bytes(body)
+    urls = ["http://a.gov.cn/stored.docx", "http://a.gov.cn/dead.pdf", "http://a.gov.cn/gone.pdf"]
+    results = [(True, {"path": "ab/stored"}), (False, Failure(IgnoreRequest("HTTP 404"))), (True, {"path": "ab/gone"})]
+    item = pipeline.item_completed(results, page_item(DOCX_REPORT, file_urls=urls), info=None)
+    stored, dead, gone = item["files"]
+    assert stored == {"url": urls[0], "body": body, "path": "ab/stored"}
+    assert dead == {"url": urls[1], "error": "HTTP 404"}
+    assert gone["url"] == urls[2] and gone["error"].startswith("stored but not readable:")
+    assert crawler.stats.get_value("govcrawl/errors/attachment") == 2
