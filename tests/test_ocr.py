@@ -81,9 +81,11 @@ def test_a_page_of_pictures_gives_the_drawn_numbers_accepted(gov2021):
     assert extraction.cells and all(0 < c["confidence"] <= 1 for c in extraction.cells)
 
 
-def test_a_scanned_picture_is_read_the_same(gov2021):
-    numbers, _, pictures, _ = gov2021
-    scan = scanned(pictures[1], random.Random(7))
+def test_a_scanned_picture_with_zeros_as_dashes_is_read_the_same(gov2021):
+    numbers, _, _, _ = gov2021
+    dashes = t.TableStyle(zero="—")  # a dash is a stroke the recogniser alone reads as 一 or 1
+    picture = render_png(t.applications_rows("gov2021", numbers["applications"], dashes))
+    scan = scanned(picture, random.Random(7))
     assert scan.startswith(b"\xff\xd8\xff")  # a JPEG
     record = extract(scan, source_file="scan.jpg").record
     assert record["tables"]["applications"] == numbers["applications"]

@@ -38,7 +38,11 @@ MIN_ROWS, MIN_COLS = 2, 2
 MIN_SKEW, MAX_SKEW = 0.05, 5.0
 # A text line in a cell is a band of rows holding ink; bands separated by fewer blank rows are one.
 MIN_GAP_ROWS = 3
-MIN_INK_PIXELS = 12  # less ink than this in a cell is noise: the cell is blank
+MIN_INK_PIXELS = 12
+# A text line no higher than this and at least DASH_RATIO times as wide is a dash: a digit or a
+# character line is as high as the font (18 px and more), a dash 1–2 px (4–6 after a scan's blur).
+MAX_DASH_HEIGHT, DASH_RATIO, MIN_DASH_WIDTH = 7, 2.5, 6
+MIN_LINE_HEIGHT = 3  # less ink than this in a cell is noise: the cell is blank
 # Larger pictures are refused before decoding (an A4 page at 600 dpi is 35 million pixels).
 MAX_PIXELS = 40_000_000
 # Scanned PDF pages are drawn at this scale of 72 dpi (144 dpi): table text ~20 px high.
@@ -230,8 +234,15 @@ def _cell_text(image: np.ndarray, ink: np.ndarray) -> str:
     texts, confidences = [], []
     for top, bottom in _bands(ink.max(axis=1) > 0):
         columns = np.flatnonzero(ink[top:bottom].max(axis=0))
-        if bottom - top < 3 or columns.size == 0:
+        if columns.size == 0:
             continue
+        if _is_dash(bottom - top, columns[-1] - columns[0] + 1):
+            # A lone dash (zero written as "—" or "-") is a stroke the recogniser reads as 一 or 1.
+            texts.append("—")
+            confidences.append(1.0)
+            continue
+        if bottom - top < MIN_LINE_HEIGHT:
+            continue  # a speck of scan noise
         margin = max(4, (bottom - top) // 3)
         crop = image[max(0, top - margin) : bottom + margin, max(0, columns[0] - margin) : columns[-1] + margin + 1]
         if crop.shape[0] < TEXT_HEIGHT:
@@ -247,6 +258,10 @@ def _cell_text(image: np.ndarray, ink: np.ndarray) -> str:
         texts.append(word.text.strip())
         confidences.append(word.confidence)
     return CellText("\n".join(texts), min(confidences, default=1.0))
+
+
+def _is_dash(height: int, width: int) -> bool:
+    return height <= MAX_DASH_HEIGHT and width >= max(MIN_DASH_WIDTH, DASH_RATIO * height)
 
 
 def _bands(rows_with_ink: np.ndarray) -> list[tuple[int, int]]:
