@@ -12,6 +12,7 @@ import json
 import random
 import subprocess
 import sys
+from dataclasses import replace
 
 from urllib.parse import urlsplit
 
@@ -147,3 +148,17 @@ def test_the_crawl_fetches_the_pictures_of_a_report_body_not_its_chrome():
     assert response.css('a.logo img[src$=".png"]')
     drawn = expectations("tianjin")["reports"][url]["attachments"]
     assert body_images(response) == [a["url"] for a in drawn] and len(drawn) == 3
+
+
+def test_a_change_read_without_its_sign_is_refused():
+    """A scan can lose a minus whole (-3 read as 3, at high confidence; seen in the corpus), so an
+    unsigned 本年增/减 cannot be trusted: here the source writes its increases unsigned."""
+    numbers, grids = drawn(11, "gov2019")
+    unsigned = [[replace(c, text=c.text.removeprefix("+")) for c in row] for row in grids["active_disclosure"]]
+    assert unsigned != grids["active_disclosure"]
+    record = page_with_pictures([render_png(unsigned), render_png(grids["review_litigation"])]).record
+    assert record["tables"]["review_litigation"] == numbers["review_litigation"]
+    assert record["tables"]["active_disclosure"] is None
+    rules = {f["rule"] for f in record["tables_ocr_unverified"]["failing"]}
+    positive = {row for row, values in numbers["active_disclosure"].items() if values.get("items_change", 0) > 0}
+    assert rules == {f"ocr.unsigned_change.active_disclosure.{row}.items_change" for row in positive}

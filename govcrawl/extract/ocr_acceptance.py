@@ -9,7 +9,8 @@ OCR makes a wrong digit look exactly like a right one, so a reading is data only
 - 表四 (review_litigation): the total of each of the three groups holds, all three assessable.
 - 表二 (active_disclosure) has no identity in the format. It is accepted only beside a 表三 or
   表四 of the same pictures that the identities confirmed (the pictures read right) and when
-  each of its cells read as a number with at least MIN_ACTIVE_CONFIDENCE.
+  each of its cells read as a number with at least MIN_ACTIVE_CONFIDENCE, and every nonzero
+  本年增/减 with its sign (a lost minus is the one misreading no confidence reveals).
 - In every table, every value cell must have been read as a number.
 - A pre-2019 statistics table has no identity either; its figures read by OCR are never accepted.
 
@@ -30,6 +31,10 @@ IDENTITY_PREFIXES = {
     "review_litigation": ("review_litigation_total.",),
 }
 MIN_ACTIVE_CONFIDENCE = 0.8
+# 本年增/减 may be negative, and a scan can lose a minus whole (-3 read as 3, at high confidence):
+# a change read without its sign is refused. (Signs as the value parser knows them.)
+SIGNED_COLUMNS = ("items_change",)
+SIGNS = ("+", "-", "−", "增", "减")
 
 
 @dataclass
@@ -53,9 +58,13 @@ def verify(reading: TableReading) -> Verdict:
         if not confirmed:
             active.append({"rule": "ocr.unconfirmed_pictures", "status": "not_assessable", "left": None, "right": None})
         for cell in reading.cells:
+            if cell["table"] != "active_disclosure":
+                continue
             confidence = confidence_of(cell["raw"])
-            if cell["table"] == "active_disclosure" and confidence is not None and confidence < MIN_ACTIVE_CONFIDENCE:
+            if confidence is not None and confidence < MIN_ACTIVE_CONFIDENCE:
                 active.append(_cell_rule("low_confidence", cell, confidence))
+            if cell["col"] in SIGNED_COLUMNS and cell["value"] and not str(cell["raw"]).lstrip().startswith(SIGNS):
+                active.append(_cell_rule("unsigned_change", cell, confidence))
     rejected = {name for name, rules in failing.items() if rules}
     accepted = replace(
         reading,
