@@ -10,10 +10,11 @@ OUTPUT ?= output
 # Debian packages needed at run time: LibreOffice converts legacy Word (.doc/.wps); Chromium
 # reads the few list pages that only a browser can (scrapy-playwright; `playwright install`
 # cannot work here). A CJK font: the coverage report embeds the glyphs it uses from it. For the
-# tests: curl (the README's crontab line for scrapyd, run as written).
+# tests: curl (the README's crontab line for scrapyd, run as written) and redis-server (several
+# workers sharing one run through Redis, tests/test_redis.py, bench/crawl.py).
 # Installed when their command (or, for the font, a font for Chinese) is missing (as root, or through sudo).
-SYSTEM_COMMANDS := soffice chromium curl
-SYSTEM_PACKAGES := libreoffice-writer-nogui chromium curl fonts-wqy-microhei
+SYSTEM_COMMANDS := soffice chromium curl redis-server
+SYSTEM_PACKAGES := libreoffice-writer-nogui chromium curl redis-server fonts-wqy-microhei
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install system-packages demo test bench clean

@@ -1,14 +1,23 @@
-"""A 1,000-page crawl of a generated replica with browser rendering on: time and peak memory.
+"""Crawl a generated portal of REPORTS reports: pages per second and peak memory, for one
+govcrawl process, two govcrawl processes sharing the run through Redis, and the bare-Scrapy floor.
 
-    .venv/bin/python bench/crawl.py [--units 100] [--rendered-share 0.1]
+    .venv/bin/python bench/crawl.py [--reports 10000] [--modes single,redis,floor] [--script-lists-every N]
 
-Writes a TRS-style site of UNITS unit columns into a temporary directory — each column three
-list pages (createPageHTML) with nine reports, except a share of columns whose list is built by
-script from a JSON endpoint (read in Chromium) — serves it with the replica server, crawls it
-with a portal definition made for it (`scrapy crawl bench`, REPLICA_URL, GOVCRAWL_SEEDS), and
-polls /proc for the memory (PSS) of the crawl's whole process tree (Scrapy, the Playwright
-driver, Chromium and its renderers). Reports are copies of a replica report page with their
-unit and year changed, so extraction runs on real table layouts.
+The portal is replica/large.py's (TRS columns of ten reports, five a list page, one report in ten a
+real report page with its statutory tables), written into a temporary directory and served by
+the replica server. Each mode crawls it with no politeness delay and 16 requests at a time per
+process:
+
+- `single`: `scrapy crawl large` (everything govcrawl does: raw store, extraction, run files,
+  health checks);
+- `redis`: two such processes with `-s REDIS_URL=…` on a redis-server of its own (the
+  memory is the two processes', Redis's own is printed apart);
+- `floor`: a bare Scrapy spider outside the project that follows the same links (the pager's
+  pages included) and extracts nothing: what fetching alone costs here.
+
+Memory is sampled from /proc every 0.2 s as PSS (shared pages counted once) over the whole process
+tree of each crawl — Scrapy, and the Playwright driver and Chromium when lists are built by script
+(`--script-lists-every N`: every N-th column; the floor reads only the static lists).
 """
 
 from __future__ import annotations
@@ -26,74 +35,46 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from replica.server import DEFAULT_SITES, ReplicaServer  # noqa: E402
+from replica.large import HOST, SPIDER, serve_large_portal  # noqa: E402
+from replica.local_redis import LocalRedis  # noqa: E402
 
-HOST = "www.bench.gov.cn"
-TEMPLATE = DEFAULT_SITES / "www.tjhq.gov.cn/zwgk/zfxxgkqzf/qzf/zfxxgknb2/202103/t20210308_5378162.html"
-TEMPLATE_UNIT = "天津市红桥区人民政府"
-YEARS = range(2013, 2022)
-PER_PAGE = 3
-DEFINITION = f'''
-name = "bench"
-cms = "trs_wcm"
-allowed_domains = ["bench.gov.cn"]
-start_urls = ["http://{HOST}/gknb/"]
-owner = {{name = "示例市人民政府", region_code = "120106", level = "city"}}
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=16",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=WARNING"]
+FLOOR_SPIDER = '''
+import re
+import scrapy
+
+PAGER = re.compile(r"createPageHTML\\((\\d+),\\s*(\\d+)")
+
+
+class Floor(scrapy.Spider):
+    """Follows what govcrawl follows on this portal, reads nothing."""
+    name = "floor"
+
+    def __init__(self, start, **kwargs):
+        super().__init__(**kwargs)
+        self.start_urls = [start]
+
+    def parse(self, response):
+        for href in response.css("a::attr(href)").getall():
+            is_report = href.rsplit("/", 1)[-1].startswith("t")
+            yield response.follow(href, callback=self.report if is_report else self.parse)
+        pager = PAGER.search(response.text)
+        if pager and int(pager.group(2)) == 0:
+            for n in range(1, int(pager.group(1))):
+                yield response.follow(f"index_{n}.html")
+
+    def report(self, response):
+        yield {"url": response.url, "bytes": len(response.body)}
 '''
-LIST_PAGE = """<html><head><meta charset="utf-8"><title>{title}</title></head><body>
-<h2>{title}</h2><ul>{items}</ul><script>createPageHTML({total}, {current}, "index", "html");</script></body></html>"""
-SCRIPT_LIST_PAGE = """<html><head><meta charset="utf-8"><title>{title}</title></head><body>
-<h2>{title}</h2><ul id="list"></ul><script>
-var xhr = new XMLHttpRequest(); xhr.open("GET", "/api/list?columnId={column}&page=1");
-xhr.onload = function () {{ JSON.parse(xhr.responseText).data.list.forEach(function (item) {{
-  var li = document.createElement("li"), a = document.createElement("a");
-  a.href = item.url; a.textContent = item.title; li.appendChild(a); document.getElementById("list").appendChild(li); }}); }};
-xhr.send();</script></body></html>"""
 
 
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
-def build_site(sites: Path, units: int, rendered_share: float) -> dict:
-    site = sites / HOST
-    template = TEMPLATE.read_text(encoding="utf-8")
-    write(site / "robots.txt", "User-agent: *\nDisallow:\n")
-    write(site / "_site.json", json.dumps({"dynamic": {"/api/list": "json_list"}}))
-    rendered_every = round(1 / rendered_share) if rendered_share else 0
-    unit_links, pages, rendered = [], 0, 0
-    for u in range(units):
-        name = f"示例市第{u + 1}局"
-        unit_links.append(f'<li><a href="./u{u}/">{name}</a></li>')
-        reports = []
-        for year in YEARS:
-            title = f"{name}{year}年政府信息公开工作年度报告"
-            href = f"{year + 1}03/t{year + 1}0301_{u * 100 + year}.html"
-            write(site / f"gknb/u{u}/{href}", template.replace(TEMPLATE_UNIT, name).replace("2020年", f"{year}年"))
-            reports.append((title, href))
-        if rendered_every and u % rendered_every == 0:
-            write(site / f"gknb/u{u}/index.html", SCRIPT_LIST_PAGE.format(title=name, column=f"u{u}"))
-            records = [{"title": t, "url": f"/gknb/u{u}/{h}", "date": "2021-03-01"} for t, h in reports]
-            write(site / f"_data/json_list/u{u}.json", json.dumps({"pageSize": 20, "records": records}, ensure_ascii=False))
-            pages, rendered = pages + 1, rendered + 1
-            continue
-        chunks = [reports[i : i + PER_PAGE] for i in range(0, len(reports), PER_PAGE)]
-        for n, chunk in enumerate(chunks):
-            items = "".join(f'<li><a href="./{h}">{t}</a><span>2021-03-01</span></li>' for t, h in chunk)
-            page = "index.html" if n == 0 else f"index_{n}.html"
-            write(site / f"gknb/u{u}/{page}", LIST_PAGE.format(title=name, items=items, total=len(chunks), current=n))
-            pages += 1
-    write(site / "gknb/index.html", LIST_PAGE.format(title="政府信息公开年报", items="".join(unit_links), total=1, current=0))
-    return {"list_pages": pages + 1, "reports": units * len(YEARS), "rendered_lists": rendered}
-
-
-def tree_pss_kib(root_pid: int) -> int:
-    """Memory of a process and all its descendants, from /proc: the proportional set size, so
+def tree_pss_kib(root_pids: list[int]) -> int:
+    """Memory of processes and all their descendants, from /proc: the proportional set size, so
     the pages Chromium's processes share are counted once (summed RSS would count them in
     every process)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+    pss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -104,57 +85,85 @@ def tree_pss_kib(root_pid: int) -> int:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
         children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
-    total, stack = 0, [root_pid]
+        pss[int(entry)] = next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+    total, stack = 0, list(root_pids)
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        total += pss.get(pid, 0)
         stack.extend(children.get(pid, []))
     return total
 
 
+def measure(commands: list[list[str]], cwd: Path, env: dict) -> tuple[float, int, list[int]]:
+    """Run the commands at once; (seconds until the last exits, peak PSS KiB of all, exit codes)."""
+    started = time.perf_counter()
+    processes = [subprocess.Popen(command, cwd=cwd, env=env) for command in commands]
+    peak, done = 0, threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_pss_kib([p.pid for p in processes]))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    codes = [p.wait() for p in processes]
+    done.set()
+    sampler.join()
+    return time.perf_counter() - started, peak, codes
+
+
+def records_in(output: Path) -> int:
+    (run_dir,) = (output / "runs" / SPIDER).iterdir()
+    return len((run_dir / "reports.jsonl").read_bytes().splitlines())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--units", type=int, default=100)
-    parser.add_argument("--rendered-share", type=float, default=0.1, help="share of unit lists built by script")
+    parser.add_argument("--reports", type=int, default=10_000)
+    parser.add_argument("--modes", default="single,redis,floor")
+    parser.add_argument("--script-lists-every", type=int, default=0, help="every N-th column's list built by script")
     args = parser.parse_args()
+    failed = 0
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
-        built = build_site(work / "sites", args.units, args.rendered_share)
-        write(work / "seeds/bench.toml", DEFINITION)
-        env = dict(os.environ, GOVCRAWL_SEEDS=str(work / "seeds"), SCRAPY_SETTINGS_MODULE="govcrawl.settings")
-        with ReplicaServer(work / "sites") as replica:
-            started = time.perf_counter()
-            crawl = subprocess.Popen(
-                [sys.executable, "-m", "scrapy", "crawl", "bench", "-s", f"REPLICA_URL={replica.url}",
-                 "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", f"RAW_STORE_DIR={work / 'raw'}",
-                 "-s", f"FEEDS={json.dumps({str(work / 'reports.jsonl'): {'format': 'reports'}})}", "-s", "LOG_LEVEL=WARNING"],
-                cwd=work, env=env,
-            )
-            peak = 0
-            sampler_done = threading.Event()
-
-            def sample():
-                nonlocal peak
-                while not sampler_done.is_set():
-                    peak = max(peak, tree_pss_kib(crawl.pid))
-                    time.sleep(0.2)
-
-            sampler = threading.Thread(target=sample)
-            sampler.start()
-            crawl.wait()
-            sampler_done.set()
-            sampler.join()
-            seconds = time.perf_counter() - started
-            served = len(replica.requests)
-        records = sum(1 for _ in (work / "reports.jsonl").open(encoding="utf-8"))
-    pages = built["list_pages"] + built["reports"]
-    print(f"site: {pages} pages ({built['list_pages']} list pages, {built['reports']} reports, "
-          f"{built['rendered_lists']} lists built by script)")
-    print(f"crawl: exit {crawl.returncode}, {served} requests served, {records} records, {seconds:.1f} s, "
-          f"{pages / seconds:.1f} pages/s")
-    print(f"peak memory (PSS) of the crawl's process tree: {peak / 1024:.0f} MiB")
-    return crawl.returncode
+        with serve_large_portal(work, args.reports, script_lists_every=args.script_lists_every) as (built, replica):
+            pages = 1 + len(built["lists"]) + len(built["script_lists"]) + len(built["reports"])
+            print(f"site: {pages} pages ({len(built['lists'])} static list pages, {len(built['script_lists'])} lists "
+                  f"built by script, {len(built['reports'])} reports)")
+            env = dict(os.environ, GOVCRAWL_PORTAL_DIRS=built["portal_dirs"], SCRAPY_SETTINGS_MODULE="govcrawl.settings")
+            print("| mode | processes | pages | records | seconds | pages/s | peak memory (PSS) |")
+            print("|---|---|---|---|---|---|---|")
+            for mode in args.modes.split(","):
+                output = work / f"output-{mode}"
+                crawl = [sys.executable, "-m", "scrapy", "crawl", SPIDER, "-s", f"REPLICA_URL={replica.url}",
+                         "-s", f"OUTPUT_DIR={output}", *FAST]
+                served_before, extra = len(replica.requests), ""
+                if mode == "single":
+                    seconds, peak, codes = measure([crawl], ROOT, env)
+                    records = records_in(output)
+                elif mode == "redis":
+                    with LocalRedis() as redis_server:
+                        shared = crawl + ["-s", f"REDIS_URL={redis_server.url}"]
+                        seconds, peak, codes = measure([shared, shared], ROOT, env)
+                        extra = f" + Redis {redis_server.client.info('memory')['used_memory_peak'] / 2**20:.1f} MiB"
+                    records = records_in(output)
+                elif mode == "floor":
+                    (work / "floor.py").write_text(FLOOR_SPIDER, encoding="utf-8")
+                    bare_env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+                    floor = [sys.executable, "-m", "scrapy", "runspider", str(work / "floor.py"),
+                             "-a", f"start={replica.url}/_site/{HOST}/gknb/", "-o", str(output / "items.jsonl"), *FAST]
+                    output.mkdir()
+                    seconds, peak, codes = measure([floor], work, bare_env)
+                    records = len((output / "items.jsonl").read_bytes().splitlines())
+                else:
+                    parser.error(f"unknown mode {mode!r}")
+                served = len(replica.requests) - served_before
+                failed += any(codes)
+                print(f"| {mode} | {len(codes)} | {served} | {records} | {seconds:.1f} | {served / seconds:.1f} | "
+                      f"{peak / 1024:.0f} MiB{extra} |" + (f" exit {codes}" if any(codes) else ""), flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

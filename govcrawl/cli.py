@@ -176,6 +176,21 @@ def cmd_doctor(args) -> int:
     return diagnosis.exit_status
 
 
+def cmd_merge_run(args) -> int:
+    from govcrawl.runs import WorkerFilesElsewhere, merge_worker_files, point_latest
+
+    run_dir = Path(args.run_dir)
+    try:
+        summary = merge_worker_files(run_dir)
+    except WorkerFilesElsewhere as elsewhere:
+        print(f"{run_dir}: not merged, {elsewhere}", file=sys.stderr)
+        return 1
+    if summary["status"] == "ok":  # OUTPUT_DIR/runs/<spider>/<run id>
+        point_latest(run_dir.parents[2], summary["spider"], summary["run_id"])
+    print(f"{args.run_dir}: {summary['status']}, {summary['counts']['reports']} reports from {len(summary['workers'])} workers")
+    return 0 if summary["status"] == "ok" else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govcrawl", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -217,6 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--max-lists", type=int, default=100, help="list pages to read at most (default 100)")
     doctor.add_argument("--json", action="store_true", help="the diagnosis as JSON")
     doctor.set_defaults(run=cmd_doctor)
+
+    merge_run = commands.add_parser(
+        "merge-run", help="merge the workers' files of a run shared through Redis whose workers wrote on several machines")
+    merge_run.add_argument("run_dir", help="OUTPUT_DIR/runs/<spider>/<run id>, with every worker's workers/<worker>/ copied in")
+    merge_run.set_defaults(run=cmd_merge_run)
     return parser
 
 

@@ -100,6 +100,14 @@ SPIDER_MIDDLEWARES = {"govcrawl.corpus.incremental.UnchangedReports": 950}
 # stay in memory, so a killed crawl never leaves requests marked seen that were never answered.
 SCHEDULER = "govcrawl.resume.RequestsInMemory"
 DUPEFILTER_CLASS = "govcrawl.resume.SeenInMemory"
+# REDIS_URL (redis://HOST:6379/0): several workers share one run through Redis; the addon turns
+# scrapy-redis's scheduler and duplicate filter on, with one run per spider, its arguments and
+# keys in Redis, and the requests of a dead worker back in the queue (govcrawl/distributed.py).
+REDIS_URL = ""
+ADDONS = {"govcrawl.distributed.RedisAddon": 0}
+# A worker whose heartbeat Redis has not seen for this many seconds is dead: its requests go back
+# to the queue. Longer than the longest pause of a worker (its beat runs in a thread of its own).
+REDIS_WORKER_TIMEOUT = 60.0
 # `scrapy crawl` exits non-zero when a run fails its health checks.
 COMMANDS_MODULE = "govcrawl.commands"
 

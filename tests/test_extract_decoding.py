@@ -70,3 +70,15 @@ def test_a_page_cut_off_inside_a_character_is_reported_as_truncated():
     cut = raw[: raw.index("年".encode("utf-8")) + 2]
     with pytest.raises(ExtractionError, match="truncated"):
         extract(cut, media_type="text/html")
+
+
+def test_control_characters_are_exactly_unicodes_less_the_four_text_uses():
+    """The regular expression that counts control characters matches exactly category Cc less
+    tab, line feed, form feed and carriage return, on every code point."""
+    import unicodedata
+
+    from govcrawl.extract.decoding import CONTROL_CHARACTERS
+
+    wrong = [hex(cp) for cp in range(0x110000)
+             if bool(CONTROL_CHARACTERS.fullmatch(chr(cp))) != (unicodedata.category(chr(cp)) == "Cc" and chr(cp) not in "\t\n\r\f")]
+    assert wrong == []

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from replica.large import SPIDER, build_large_portal
-from replica.server import ReplicaServer
+from replica.large import SPIDER, serve_large_portal
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = 1000
@@ -38,10 +37,7 @@ def recorded(run_dir: Path) -> int:
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory):
     work = tmp_path_factory.mktemp("large")
-    built = build_large_portal(work / "sites", REPORTS)
-    (work / "portals").mkdir()
-    (work / "portals" / "large.toml").write_text(built["definition"], encoding="utf-8")
-    with ReplicaServer(work / "sites") as replica:
+    with serve_large_portal(work, REPORTS) as (built, replica):
         yield work, built, replica
 
 

@@ -360,6 +360,45 @@ def test_extra_local_row_kept_apart_and_blocks_in_separate_tables():
     assert reading.tables["applications"] is None and reading.tables["review_litigation"] is None
 
 
+def test_active_disclosure_with_the_contents_as_columns():
+    """A transposed 表二: each block's header names the contents, each row a figure; read by the
+    same labels to the same keys as the national layout."""
+    national = table_html(
+        [
+            [td("第二十条第（一）项", colspan=4)],
+            [td("信息内容"), td("本年制发件数"), td("本年废止件数"), td("现行有效件数")],
+            [td("规章"), td("2"), td("0"), td("31")],
+            [td("行政规范性文件"), td("5"), td("1"), td("87")],
+            [td("第二十条第（五）项", colspan=2)],
+            [td("信息内容"), td("本年处理决定数量")],
+            [td("行政许可"), td("1296")],
+        ]
+    )
+    transposed = table_html(
+        [
+            [td("第二十条第（一）项", colspan=3)],
+            [td("信息内容"), td("规章"), td("行政规范性文件")],
+            [td("本年制发件数"), td("2"), td("5")],
+            [td("本年废止件数"), td("0"), td("1")],
+            [td("现行有效件数"), td("31"), td("87")],
+            [td("第二十条第（五）项", colspan=2)],
+            [td("信息内容"), td("行政许可")],
+            [td("本年处理决定数量"), td("1296")],
+        ]
+    )
+    expected = {
+        "regulations": {"issued": 2, "repealed": 0, "in_force": 31},
+        "normative_docs": {"issued": 5, "repealed": 1, "in_force": 87},
+        "admin_licensing": {"decisions": 1296},
+    }
+    for page in (national, transposed):
+        reading = read_tables(blocks_from_html(page))
+        assert reading.tables["active_disclosure"] == expected
+        assert reading.format == "gov2021"
+    cells = {(c["row"], c["col"]): (c["raw"], c["label"]) for c in read_tables(blocks_from_html(transposed)).cells}
+    assert cells["normative_docs", "in_force"] == ("87", "行政规范性文件")
+
+
 def test_money_without_any_unit_is_not_guessed():
     page = table_html(
         [

@@ -59,7 +59,9 @@ class FetchLog(_SwitchedExtension):
                 "spider_closed": signals.spider_closed}
 
     def spider_opened(self, spider):
-        run_dir = self.run_dir()
+        # This process's directory: the run's, or its worker's in a run shared through Redis.
+        feed_dir = self.crawler.stats.get_value("govcrawl/feed_dir")
+        run_dir = Path(feed_dir) if feed_dir else None
         if run_dir is None:
             raise NotConfigured("no run directory: govcrawl.runs.RunFiles must come before FetchLog in EXTENSIONS")
         self.path = run_dir / FETCHES_FILE
@@ -103,6 +105,8 @@ class CorpusIngest(_SwitchedExtension):
         if run_dir is None:
             logger.error("govcrawl corpus: the run wrote no run directory (is govcrawl.runs.RunFiles enabled?)")
             return
+        if not (run_dir / "stats.json").exists():
+            return  # a worker of a shared run that another worker completes (and ingests), or an interrupted run
         output = output_dir(self.crawler.settings)
         try:
             result = ingest_run(output, run_dir)

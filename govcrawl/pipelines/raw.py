@@ -7,6 +7,7 @@ without touching the portals, and identical pages are stored once.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from govcrawl.pipelines import report_page
@@ -30,7 +31,8 @@ class RawStorePipeline:
         path = self.store_dir / digest[:2] / digest
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(".part")
+            # A name of this process's own: workers of a shared run may store the same bytes at once.
+            temporary = path.with_name(f"{path.name}.{os.getpid()}.part")
             temporary.write_bytes(body)
             temporary.replace(path)
         return item

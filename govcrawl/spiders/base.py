@@ -20,6 +20,7 @@ from scrapy.http import HtmlResponse
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from govcrawl import distributed
 from govcrawl.cms import list_rules
 from govcrawl.cms.list_rules import (
     LINKS_BASE,
@@ -75,6 +76,7 @@ class PortalSpider(scrapy.Spider):
     definition: ClassVar[PortalDefinition]
     members: ClassVar[tuple[PortalDefinition, ...]] = ()  # the portals whose `part_of` names this one
     done_urls: set[str] = frozenset()  # set by the run files when a run is resumed
+    shared_run: distributed.SharedRun | None = None  # the run in Redis this worker takes part in (REDIS_URL)
 
     def __init__(self, *args, scope: str = "own", **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +89,15 @@ class PortalSpider(scrapy.Spider):
         self.rules = {d.name: list_rules(d) for d in self.portals.values()}
         self.allowed_domains = sorted({domain for d in self.portals.values() for domain in d.allowed_domains})
         self.read_page_by_page: set[str] = set()  # list pages sent to the browser to read all their pages
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if crawler.settings.get("REDIS_URL"):
+            # Join the run in Redis now, with this spider's arguments: a worker whose arguments
+            # differ from the run's stops here, before it takes any request.
+            spider.shared_run = distributed.join(crawler.settings, spider.name, spider.arguments)
+        return spider
 
     async def start(self):
         for portal in self.portals.values():

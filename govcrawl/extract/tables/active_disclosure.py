@@ -3,6 +3,10 @@
 Within a block the n-th value cell of a data row belongs to the n-th column label of the
 header row: the header and the data rows may put their colspans on different columns
 (report-format.md §6.13), so grid columns cannot be trusted.
+
+A transposed copy writes a block the other way round: the header row names the contents
+(信息内容 | 规章 | 行政规范性文件) and each data row a figure (本年制发件数 | 2 | 5). The same
+labels read it; which way a block runs is told by what its header row names.
 """
 
 from __future__ import annotations
@@ -34,15 +38,23 @@ def read_active_disclosure(lines: list[Line]) -> TableResult | None:
     table = TableResult("active_disclosure")
     block: str | None = None
     columns: list[Column | None] | None = None
+    transposed: Transposed | None = None
     for line in lines:
         while line and article_20_item(line[0]) is not None:
-            block, columns = ACTIVE_DISCLOSURE_BLOCKS.get(article_20_item(line[0])), None
+            if transposed:
+                transposed.flush(table)
+            block, columns, transposed = ACTIVE_DISCLOSURE_BLOCKS.get(article_20_item(line[0])), None, None
             line = line[1:]
         if not line:
             continue
         if label_key(line[0]) == ACTIVE_DISCLOSURE_HEADER:
             columns = [_column(text) for text in line[1:]]
-            table.formats.extend(column[1] for column in columns if column and column[1])
+            if not any(columns):
+                transposed, columns = Transposed.from_header(block, line[1:], table), None
+            table.formats.extend(column[1] for column in columns or () if column and column[1])
+            continue
+        if transposed is not None:
+            transposed.read(line)
             continue
         if columns is None:
             continue
@@ -51,12 +63,57 @@ def read_active_disclosure(lines: list[Line]) -> TableResult | None:
         if not named or raws is None:
             continue
         _read_row(table, block, named[0], raws, columns)
+    if transposed:
+        transposed.flush(table)
     return table if table.values else None
 
 
-def _read_row(table: TableResult, block: str | None, label: str, raws: list[str], columns: list[Column | None]) -> None:
+class Transposed:
+    """A block whose header row names the contents and whose data rows name the figures."""
+
+    def __init__(self, rows: list[tuple[str, str] | None]):
+        self.rows = rows  # per value cell: (row key, the content's label as printed), or None
+        self.entries: dict[str, list[tuple[str, str, int | float | None]]] = {}
+        self.formats: list[str] = []  # the formats the figures' labels tell
+
+    @classmethod
+    def from_header(cls, block: str | None, texts: list[str], table: TableResult) -> Transposed | None:
+        rows = []
+        for text in texts:
+            match = _row_key(block, text)
+            if match is not None and match[1]:
+                table.formats.append(match[1])
+            rows.append((match[0], text) if match else None)
+        return cls(rows) if any(rows) else None
+
+    def read(self, line: Line) -> None:
+        labels, raws = split_line(line, len(self.rows))
+        named = [text for text in labels if text.strip()]
+        column = _column(named[0]) if named and raws is not None else None
+        if column is None:
+            return
+        if column[1]:
+            self.formats.append(column[1])
+        for row, raw in zip(self.rows, raws):
+            if row is not None:
+                self.entries.setdefault(row[0], []).append((column[0], raw, _value(raw, column)))
+
+    def flush(self, table: TableResult) -> None:
+        table.formats.extend(self.formats)
+        labels = {row: label for row, label in filter(None, self.rows)}
+        for row, entries in self.entries.items():
+            table.add_row(row, labels[row], entries)
+        self.entries, self.formats = {}, []
+
+
+def _row_key(block: str | None, label: str) -> tuple[str, str | None] | None:
+    """The row key (and the format its label tells) of a content label within a block."""
     candidates = [((key, fmt), None, canonical) for key, canonical, fmt in ACTIVE_DISCLOSURE_ROWS.get(block, ())]
-    match = best_match(source_label(label), candidates)
+    return best_match(source_label(label), candidates)
+
+
+def _read_row(table: TableResult, block: str | None, label: str, raws: list[str], columns: list[Column | None]) -> None:
+    match = _row_key(block, label)
     if match is None:
         table.add_extra_row(label, raws, block=block)
         return
