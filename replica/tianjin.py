@@ -10,16 +10,20 @@ numbers, ids and dates — is invented.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import random
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urljoin
 
 from replica import pages, prose
+from replica import tables as t
+from replica.table_images import render_png
 from replica.district_sites import DISTRICTS
 from replica.model import (
-    RenderedReport, Replica, Unit, article_url, interpretation, iso_minute, paginate, png, publication_time,
+    RenderedReport, Replica, Unit, article_url, interpretation, iso_minute, paginate, publication_time,
     relative, synthetic_report, trs_doc_id,
 )
 from replica.pages import ListEntry
@@ -92,9 +96,50 @@ def render_fzgg(url: str, title: str, column: str, publisher: str, published: da
     return pages.fzgg_article(url, title, publisher, published, body), published.date().isoformat()
 
 
+# What seed 000's prose states of 表三's 总计 column (the gov2019 tables the images show).
+SEED_000_TOTALS = {"new_received": 17127, "carried_over_in": 367, "results_total": 17097, "carried_over_out": 397}
+
+
+def apportion(total: int, shares: dict[str, float]) -> dict[str, int]:
+    """`total` split in proportion to `shares`, in whole numbers that add up to it exactly."""
+    weight = sum(shares.values())
+    parts = {key: int(total * share / weight) for key, share in shares.items()}
+    by_fraction = sorted(shares, key=lambda key: total * shares[key] / weight - parts[key], reverse=True)
+    for key in by_fraction[: total - sum(parts.values())]:
+        parts[key] += 1
+    return parts
+
+
+def seed_000_tables(rng: random.Random) -> dict:
+    """Seed 000's three tables: 表三's 总计 column is what its prose states, split over the
+    applicant columns and outcome rows so that every identity holds; 表二 and 表四 invented."""
+    columns = {row: apportion(SEED_000_TOTALS[row], t.APPLICANT_SHARES)
+               for row in ("carried_over_in", "results_total", "carried_over_out")}
+    # Each column balances: new + carried in = results + carried out (its total then is the prose's 17127).
+    columns["new_received"] = {col: columns["results_total"][col] + columns["carried_over_out"][col]
+                               - columns["carried_over_in"][col] for col in t.APPLICANT_COLUMNS}
+    outcome_rows = t.result_rows("gov2019")[:-1]
+    applications: dict[str, dict[str, int]] = {row: {} for row in ["new_received", "carried_over_in", *outcome_rows,
+                                                                     "results_total", "carried_over_out"]}
+    for col in t.APPLICANT_COLUMNS:
+        shares = {row: t.OUTCOME_SHARES.get(row, 0.45) * rng.uniform(0.6, 1.4) for row in outcome_rows}
+        for row, value in apportion(columns["results_total"][col], shares).items():
+            applications[row][col] = value
+        for row in SEED_000_TOTALS:
+            applications[row][col] = columns[row][col]
+    for values in applications.values():
+        values["total"] = sum(values[c] for c in t.APPLICANT_COLUMNS)
+    return {
+        "active_disclosure": t.make_active_disclosure(rng, "gov2019", TIANJIN.scale // 100, {}),
+        "applications": applications,
+        "review_litigation": t.make_review_litigation(rng, TIANJIN.scale // 200),
+    }
+
+
 def seed_000(replica: Replica, column_url: str) -> RenderedReport:
     """Seed 000 as its real page: chrome lines in the chrome, body paragraphs in TRS_Editor, and
-    the three tables — absent from the page text — as images under their headings."""
+    the three tables — absent from the page text — as PNG images under their headings, drawn
+    from numbers that agree with its prose (the manifest holds them)."""
     blocks = SEED_000.read_text(encoding="utf-8").split("\n\n")
     chrome, (title, info), body, footer = blocks[:4], blocks[4].split("\n"), blocks[5:-1], blocks[-1]
     assert chrome == ["中央政府门户网站 ----年--月-日 星期-", "无障碍 长者模式", "简体 繁體|", "个人中心 |"], chrome
@@ -102,23 +147,31 @@ def seed_000(replica: Replica, column_url: str) -> RenderedReport:
     source = re.fullmatch(r"来源:(\S+) 发布时间:(\d{4}-\d\d-\d\d \d\d:\d\d)", info)
     publisher, published = source.group(1), datetime.strptime(source.group(2), "%Y-%m-%d %H:%M")
     url = article_url(column_url, published.date(), 5402052)
-    html_body = []
+    tables = seed_000_tables(random.Random(SEED))
+    style = t.TableStyle()
+    pictures = {
+        "二、": t.active_disclosure_rows("gov2019", tables["active_disclosure"], style),
+        "三、": t.applications_rows("gov2019", tables["applications"], style),
+        "四、": t.review_litigation_rows(tables["review_litigation"], style),
+    }
+    html_body, images = [], []
     for number, paragraph in enumerate(body):
         if re.match(r"[一二三四五六]、", paragraph):
             html_body.append(prose.heading(paragraph, word=False))
         else:
             html_body.append(pages.paragraphs([paragraph]))
-        if paragraph[:2] in ("二、", "三、", "四、"):
+        if paragraph[:2] in pictures:
             image = f"W0{published:%Y%m%d}{539514618650 + number}.png"
-            replica.write(urljoin(url, image), png(600, 200))
+            picture = render_png(pictures[paragraph[:2]])
+            replica.write(urljoin(url, image), picture)
+            images.append({"url": urljoin(url, image), "sha256": hashlib.sha256(picture).hexdigest()})
             html_body.append(f'<p style="text-align:center;"><img src="./{image}" border="0" '
                              f'oldsrc="{image}" alt="" width="600"></p>')
     html = pages.www_article(url, title, TIANJIN.name, publisher, published, "\n".join(html_body))
     replica.write(url, html)
-    replica.add_report(url, title, TIANJIN, 2020, "gov2019", iso_minute(published), publisher, None,
-                       {"applications.new_received": 17127, "applications.carried_over_in": 367,
-                        "applications.results_total": 17097, "applications.carried_over_out": 397},
-                       flags=("tables_as_images",))
+    replica.add_report(url, title, TIANJIN, 2020, "gov2019", iso_minute(published), publisher, tables,
+                       {f"applications.{row}": total for row, total in SEED_000_TOTALS.items()},
+                       flags=("tables_from_ocr",), attachments=images, via="ocr")
     return RenderedReport(url, title, published, html)
 
 

@@ -109,7 +109,8 @@ def _encrypted_package() -> bytes:
         (lambda docx: _encrypted_package(), "年报.docx", None, "DOCX is password-protected"),
         (lambda docx: _encrypted_package(), "年报", None, "password-protected"),
         (lambda docx: b"", "年报.pdf", None, "empty"),
-        (lambda docx: b"\xff\xd8\xff\xe0" + b"\x00" * 100, "表格.jpg", None, "image/jpeg is not read"),
+        (lambda docx: b"\xff\xd8\xff\xe0" + b"\x00" * 100, "表格.jpg", None, "image cannot be decoded"),
+        (lambda docx: b"GIF89a" + b"\x00" * 100, "表格.gif", None, "image/gif is not read"),
     ],
 )
 def test_truncated_oversized_encrypted_attachments_never_fail_the_page(report_docx, make, name, limit, message):

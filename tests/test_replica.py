@@ -227,7 +227,23 @@ def test_manifest_tables_hold_the_identities_except_the_recorded_error(manifest)
 def test_seed_000_is_rebuilt_with_its_text_and_tables_as_images(replica, tianjin):
     url = GKNB + "xxgknb2020/tjsrmzf/202103/t20210330_5402052.html"
     (entry,) = [r for r in tianjin["reports"] if r["url"] == url]
-    assert entry["flags"] == ["tables_as_images"] and set(entry["tables"].values()) == {None}
+    assert entry["flags"] == ["tables_from_ocr"] and entry["via"] == "ocr" and all(entry["tables"].values())
+    # The tables drawn agree with what the report's prose states (表三's 总计 column) …
+    applications = entry["tables"]["applications"]
+    stated = {"new_received": 17127, "carried_over_in": 367, "results_total": 17097, "carried_over_out": 397}
+    assert {row: applications[row]["total"] for row in stated} == stated == {
+        key.removeprefix("applications."): value for key, value in entry["stats"].items()}
+    # … and satisfy every identity of the format.
+    columns = [*t.APPLICANT_COLUMNS, "total"]
+    outcomes = t.result_rows("gov2019")[:-1]
+    for col in columns:
+        assert applications["new_received"][col] + applications["carried_over_in"][col] == \
+            applications["results_total"][col] + applications["carried_over_out"][col]
+        assert sum(applications[row][col] for row in outcomes) == applications["results_total"][col]
+    for values in applications.values():
+        assert sum(values[col] for col in t.APPLICANT_COLUMNS) == values["total"]
+    for values in entry["tables"]["review_litigation"].values():
+        assert values["upheld"] + values["corrected"] + values["other"] + values["pending"] == values["total"]
     assert entry["published"] == "2021-03-30T16:52:00+08:00" and entry["publisher"] == "天津市人民政府办公厅"
     page = lxml.html.fromstring(fetch(replica, url)[1])
     editor = page.xpath('//div[@class="TRS_Editor"]')[0]
@@ -236,9 +252,11 @@ def test_seed_000_is_rebuilt_with_its_text_and_tables_as_images(replica, tianjin
     assert [p for p in paragraphs if p] == source_blocks[5:-1]
     images = editor.xpath(".//img/@src")
     assert len(images) == 3
-    for src in images:
-        response, body = fetch(replica, url.rsplit("/", 1)[0] + "/" + src.removeprefix("./"))
+    for src, listed in zip(images, entry["attachments"], strict=True):
+        image_url = url.rsplit("/", 1)[0] + "/" + src.removeprefix("./")
+        response, body = fetch(replica, image_url)
         assert response.getheader("Content-Type") == "image/png" and body.startswith(b"\x89PNG\r\n\x1a\n")
+        assert listed == {"url": image_url, "sha256": hashlib.sha256(body).hexdigest()}
 
 
 def test_the_build_is_deterministic_and_fast(tmp_path):

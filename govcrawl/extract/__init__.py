@@ -15,12 +15,14 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from govcrawl.extract.attachments import MAX_ATTACHMENT_BYTES, Attachment, ReadAttachment, choose, read_attachment
+from govcrawl.extract.attachments import MAX_ATTACHMENT_BYTES, Attachment, ReadAttachment, attachment_entry, choose, read_attachment
 from govcrawl.extract.decoding import decode
 from govcrawl.extract.document import Document
 from govcrawl.extract.docx import document_from_docx
 from govcrawl.extract.errors import ExtractionError
-from govcrawl.extract.formats import DOC, DOCX, ET, HTML, PDF, RTF, TEXT, WPS, XLS, XLSX, check_not_encrypted, media_type_of
+from govcrawl.extract.formats import (
+    DOC, DOCX, ET, HTML, JPEG, PDF, PNG, RTF, TEXT, WPS, XLS, XLSX, check_not_encrypted, media_type_of,
+)  # fmt: skip
 from govcrawl.extract.htmlpage import document_from_html
 from govcrawl.extract.legacy import document_from_legacy
 from govcrawl.extract.limits import Deadline, Limits, LimitExceeded
@@ -32,11 +34,13 @@ from govcrawl.extract.sheets import document_from_workbook
 
 __all__ = [
     "Attachment", "Extraction", "ExtractionError", "Limits", "LimitExceeded", "MAX_ATTACHMENT_BYTES", "ReadAttachment",
-    "extract", "extract_file", "read",
+    "extract", "extract_file", "is_image", "read",
 ]
 
 # "via" of the record: where the tables were read from.
-VIA = {HTML: "html", TEXT: "text", PDF: "pdf", DOCX: "docx", DOC: "doc", WPS: "wps", RTF: "rtf", XLSX: "xlsx", XLS: "xls", ET: "et"}
+VIA = {HTML: "html", TEXT: "text", PDF: "pdf", DOCX: "docx", DOC: "doc", WPS: "wps", RTF: "rtf", XLSX: "xlsx", XLS: "xls", ET: "et",
+       PNG: "ocr", JPEG: "ocr"}  # fmt: skip
+IMAGES = (PNG, JPEG)
 # Names used in error messages.
 KINDS = {PDF: "PDF", DOCX: "DOCX", DOC: "DOC", WPS: "WPS", RTF: "RTF", XLSX: "XLSX", XLS: "XLS", ET: "ET"}
 
@@ -61,12 +65,22 @@ def extract(
     source = Source(raw, url, source_file, portal, unit, fetched_at)
     if not attachments:
         return build_extraction(page, source)
+    # Pictures are read only where no table was found in text (OCR is the slow path), so they
+    # come here unread; other attachments may come already read (each in a worker of its own).
+    images = [a for a in attachments if is_image(a)]
     read_ones = [
         a if isinstance(a, ReadAttachment) else read_attachment(a, partial(read, limits=limits), max_bytes=max_attachment_bytes)
-        for a in attachments
+        for a in attachments if not is_image(a)
     ]
     content, tables = choose(page, [r.reading for r in read_ones if r.reading is not None])
-    return build_extraction(page, source, content=content, tables=tables, attachments=[r.entry for r in read_ones])
+    if images and not tables.tables_read:
+        read_images = [read_attachment(a, partial(read, limits=limits), max_bytes=max_attachment_bytes) for a in images]
+        pictures = tables_in_pictures([r.reading for r in read_images if r.reading is not None])
+        tables = pictures if pictures.tables_read else tables
+        entries = [r.entry for r in read_ones + read_images]
+    else:
+        entries = [r.entry for r in read_ones] + [attachment_entry(a) for a in images]
+    return build_extraction(page, source, content=content, tables=tables, attachments=entries)
 
 
 def extract_file(path: Path | str, limits: Limits = Limits()) -> Extraction:
@@ -86,12 +100,32 @@ def read(raw: bytes, media_type: str, limits: Limits = Limits()) -> Reading:
     if traditional:
         document = _simplified(document)
     image_only = media_type == PDF and not has_text_layer(document)
+    if image_only:
+        # A scan: its text cannot be read, its ruled tables can.
+        from govcrawl.extract.image_tables import document_from_scan  # OpenCV and the OCR model: only for pictures
+
+        return read_document(document_from_scan(raw), via="ocr", image_only=True)
     return read_document(document, via=VIA[media_type], image_only=image_only, traditional=traditional)
+
+
+def tables_in_pictures(readings: list[Reading]) -> Reading:
+    """The tables of a page's pictures, in page order, read together: 表三 may be split over two."""
+    blocks = [block for reading in readings for block in reading.document.blocks]
+    return read_document(Document(blocks=blocks, media_type=PNG), via="ocr")
+
+
+def is_image(attachment: Attachment | ReadAttachment) -> bool:
+    """A picture not yet read (a report-body image, or a picture attachment)."""
+    return isinstance(attachment, Attachment) and media_type_of(attachment.body, attachment.media_type, attachment.name, attachment.url) in IMAGES
 
 
 def _document(raw: bytes, media_type: str, limits: Limits, deadline: Deadline) -> Document:
     if media_type == PDF:
         return document_from_pdf(raw, limits, deadline)
+    if media_type in IMAGES:
+        from govcrawl.extract.image_tables import document_from_image  # OpenCV and the OCR model: only for pictures
+
+        return document_from_image(raw, media_type)
     if media_type == DOCX:
         return document_from_docx(raw, limits, deadline)
     if media_type in (DOC, WPS, RTF):

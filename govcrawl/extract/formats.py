@@ -24,17 +24,19 @@ DOC, XLS = "application/msword", "application/vnd.ms-excel"
 WPS, ET = "application/wps-office.wps", "application/wps-office.et"  # Kingsoft WPS Writer / Spreadsheets
 PPT = "application/vnd.ms-powerpoint"
 OLE = "application/x-ole-storage"  # a compound file that is none of the formats above
+PNG, JPEG = "image/png", "image/jpeg"  # tables published as pictures (read by OCR)
 
 MEDIA_TYPES_BY_SUFFIX = {
     ".html": HTML, ".htm": HTML, ".shtml": HTML, ".jhtml": HTML, ".txt": TEXT,
     ".pdf": PDF, ".docx": DOCX, ".doc": DOC, ".wps": WPS, ".rtf": RTF,
     ".xlsx": XLSX, ".xls": XLS, ".et": ET, ".ppt": PPT, ".zip": ZIP,
+    ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG,
 }  # fmt: skip
 # Magic numbers; the bytes decide over a declared type or a file name.
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
 BINARY_SIGNATURES = {
     b"%PDF": PDF, b"PK\x03\x04": ZIP, OLE_SIGNATURE: OLE, b"{\\rtf": RTF,
-    b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png", b"GIF8": "image/gif",
+    b"\xff\xd8\xff": JPEG, b"\x89PNG": PNG, b"GIF8": "image/gif",
     b"Rar!\x1a\x07": "application/vnd.rar", b"7z\xbc\xaf\x27\x1c": "application/x-7z-compressed",
 }  # fmt: skip
 # A PDF may have junk before its header; readers accept it within the first kilobyte.

@@ -10,6 +10,8 @@ from govcrawl.extract.body import ReportBody, report_body
 from govcrawl.extract.checks import run_checks
 from govcrawl.extract.document import Block, Document
 from govcrawl.extract.flags import source_flags
+from govcrawl.extract.cell_text import confidence_of
+from govcrawl.extract.ocr_acceptance import verify
 from govcrawl.extract.metadata import (
     Period,
     is_not_report_title,
@@ -120,6 +122,10 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
     blank_form = year is None and all_blank(reading)
     if blank_form:
         reading = TableReading(format=reading.format)
+    unverified = None
+    if tables.via == "ocr":
+        verdict = verify(reading)
+        reading, unverified = verdict.accepted, verdict.unverified
     unit = unit_from(title, source.unit_hint, opening=None if content.body.title_line else content.opening)
     tables_read = reading.read_any
     fmt = reading.format or _format_by_year(year)
@@ -139,6 +145,8 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
         flags = [] if tables_read else ["tables_as_images"]
     elif blank_form:
         flags.append("blank_form")
+    if tables.via == "ocr":
+        flags += [f for f, holds in (("tables_from_ocr", tables_read), ("tables_as_images", unverified)) if holds and f not in flags]
     report_id = hashlib.sha1((source.url or "").encode() if source.url else source.raw).hexdigest()
     record = {
         "id": report_id,
@@ -167,9 +175,12 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
         # added since version 1 (schema.md): rows of a statistics table that map to no key
         "stats_extra": reading.statistics_extra,
     }
+    if unverified is not None:
+        record["tables_ocr_unverified"] = unverified
     cells = [
         {"report_id": report_id, "unit": unit.name, "region_code": unit.region_code, "year": year, "format": fmt}
         | {key: cell.get(key) for key in CELL_KEYS}
+        | ({"confidence": confidence_of(cell["raw"])} if tables.via == "ocr" else {})
         for cell in reading.cells
     ]
     return Extraction(record, cells)

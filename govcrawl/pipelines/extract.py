@@ -17,7 +17,7 @@ import logging
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from govcrawl.extract import Attachment, ExtractionError, LimitExceeded
+from govcrawl.extract import Attachment, ExtractionError, LimitExceeded, is_image
 from govcrawl.extract.limits import setting_name
 from govcrawl.items import CrawlError, Report, utc_now
 from govcrawl.pipelines import report_page
@@ -63,7 +63,10 @@ class ExtractPipeline:
         url = page.get("url")
         portal = page.get("portal") or self.crawler.spider.name
         readable, failed = self.attachments(page)
-        read_ones = await asyncio.gather(*(asyncio.wrap_future(self.pool.read_attachment(a)) for a in readable))
+        # Each attachment read in a worker of its own; pictures go to the page's worker unread, which
+        # reads them (OCR) only when no table was found in text.
+        pictures = [a for a in readable if is_image(a)]
+        read_ones = await asyncio.gather(*(asyncio.wrap_future(self.pool.read_attachment(a)) for a in readable if not is_image(a)))
         try:
             extraction = await asyncio.wrap_future(self.pool.extract(
                 page["body"],
@@ -72,7 +75,7 @@ class ExtractPipeline:
                 portal=portal,
                 unit=page.get("unit"),
                 fetched_at=page.get("fetched_at"),
-                attachments=read_ones,
+                attachments=[*read_ones, *pictures],
             ))
         except Exception as error:  # noqa: BLE001 — any failure on one page must not stop the crawl
             return self.error_entry(url, portal, error)

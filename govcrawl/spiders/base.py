@@ -43,6 +43,15 @@ from govcrawl.items import CrawlError, ReportPage, utc_now
 from govcrawl.urls import canonical_url
 
 SCOPES = ("own", "all")
+# Pictures that may be a table: an <img> of these types whose nearest block holds the report's
+# text (chrome icons sit in blocks with little text) and that links nowhere but to a picture
+# (logos and banners link to the site's pages).
+TABLE_PICTURE = re.compile(r"\.(png|jpe?g)(?:$|[?#])", re.IGNORECASE)
+BODY_BLOCK_MIN_CHARS = 200
+BODY_IMAGES = (
+    "//img[@src][string-length(normalize-space(ancestor::*[self::div or self::td or self::article][1]))"
+    f" >= {BODY_BLOCK_MIN_CHARS}]"
+)
 # What Scrapy's robots.txt middleware says when it drops a request (its IgnoreRequest message).
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
 
@@ -51,6 +60,17 @@ def list_anchors(rules: ListRules, response):
     """The links of a list response: of every page the browser went through, or as the rules read it."""
     pages = browser_pages(response)
     return [a for html in pages for a in Selector(text=html).css("a[href]")] if pages else rules.anchors(response)
+
+
+def body_images(response) -> list[str]:
+    """The pictures in a report page's body, in page order (their tables are read by OCR)."""
+    urls = []
+    for image in response.xpath(BODY_IMAGES):
+        link = image.xpath("ancestor::a[1]/@href").get()
+        url = response.urljoin(image.attrib["src"].strip())
+        if TABLE_PICTURE.search(url) and url != response.url and (link is None or TABLE_PICTURE.search(link)):
+            urls.append(url)
+    return list(dict.fromkeys(urls))
 
 
 class PortalSpider(scrapy.Spider):
@@ -196,6 +216,8 @@ class PortalSpider(scrapy.Spider):
     def parse_report(self, response, portal: str, unit: dict | None, listing: dict):
         self.crawler.stats.inc_value("govcrawl/report_pages")
         attachments = attachment_links(response, listing.get("link_text")) if isinstance(response, HtmlResponse) else {}
+        if isinstance(response, HtmlResponse):  # fetched like attachments; OCR'd only if no text tables
+            attachments |= {url: "" for url in body_images(response) if url not in attachments}
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         yield ReportPage(
             url=response.url,
