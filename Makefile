@@ -12,9 +12,10 @@ OUTPUT ?= output
 # cannot work here). A CJK font: the coverage report embeds the glyphs it uses from it. For the
 # tests: curl (the README's crontab line for scrapyd, run as written) and redis-server (several
 # workers sharing one run through Redis, tests/test_redis.py, bench/crawl.py).
-# Installed when their command (or, for the font, a font for Chinese) is missing (as root, or through sudo).
+# libgl1: OpenCV (the OCR's table structure) loads libGL.so.1.
+# Installed when their command (a font for Chinese, libGL) is missing (as root, or through sudo).
 SYSTEM_COMMANDS := soffice chromium curl redis-server
-SYSTEM_PACKAGES := libreoffice-writer-nogui chromium curl redis-server fonts-wqy-microhei
+SYSTEM_PACKAGES := libreoffice-writer-nogui chromium curl redis-server fonts-wqy-microhei libgl1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install system-packages demo test bench clean
@@ -22,6 +23,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-packages:
 	@missing=""; for c in $(SYSTEM_COMMANDS); do command -v $$c >/dev/null || missing=yes; done; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing=yes; \
+	ldconfig -p | grep -q 'libGL\.so\.1' || missing=yes; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing $(SYSTEM_PACKAGES) (apt-get)"; \
 	  $(SUDO) apt-get update -qq && \
