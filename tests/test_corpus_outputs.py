@@ -23,6 +23,7 @@ import pytest
 from frictionless import validate
 
 from .corpus_runs import crawl_run
+from .crawling import GENEROUS_SECONDS
 from .crawling import ROOT
 
 TABLES = ("reports", "cells", "panel", "checks", "codebook")
@@ -76,7 +77,7 @@ def _file_hashes(directory: Path) -> dict[str, str]:
 
 def test_reparse_reproduces_the_crawl_records_and_is_byte_identical_when_run_again(output, feeds):
     _per_run, records, _cells = feeds
-    done = govcrawl("reparse", str(output))
+    done = govcrawl("reparse", str(output), "-s", f"EXTRACT_SECONDS={GENEROUS_SECONDS}")
     (derivation,) = [p for p in (output / "derivations").iterdir()]
     assert derivation.name in done.stdout
     first = _file_hashes(derivation)
@@ -88,7 +89,7 @@ def test_reparse_reproduces_the_crawl_records_and_is_byte_identical_when_run_aga
         # `urls` is the crawl's (every URL it met the report under), not the engine's
         crawl_only = ("extractor", "urls")
         assert {k: v for k, v in again.items() if k not in crawl_only} == {k: v for k, v in record.items() if k not in crawl_only}
-    govcrawl("reparse", str(output))
+    govcrawl("reparse", str(output), "-s", f"EXTRACT_SECONDS={GENEROUS_SECONDS}")
     assert _file_hashes(derivation) == first
     status = govcrawl("corpus", "status", str(output)).stdout
     assert f"{records[0]['extractor']} (crawl)" in status and f"{derivation.name} (reparse)" in status
@@ -114,7 +115,7 @@ def test_reparse_reports_a_missing_raw_file_and_reads_the_rest(output, feeds, tm
 
 def test_export_takes_the_newest_derivation_or_the_one_named(output, feeds, tmp_path):
     _per_run, records, _cells = feeds
-    govcrawl("reparse", str(output))
+    govcrawl("reparse", str(output), "-s", f"EXTRACT_SECONDS={GENEROUS_SECONDS}")
     (reparsed,) = [p.name for p in (output / "derivations").iterdir()]
     crawled = records[0]["extractor"]
     for name, expected in ((None, reparsed), (crawled, crawled), (reparsed, reparsed)):

@@ -34,6 +34,8 @@ def add_corpus_commands(commands) -> None:
         command.set_defaults(run=run)
     reparse = commands.add_parser("reparse", help="re-extract every stored report with the current engine (no network)")
     reparse.add_argument("output_dir")
+    reparse.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                         help="a setting, as for scrapy crawl: the limits EXTRACT_* and EXTRACT_WORKERS (README: Limits)")
     reparse.set_defaults(run=cmd_reparse)
     export = commands.add_parser("export", help="write the corpus as Parquet, CSV, DuckDB and datapackage.json")
     export.add_argument("output_dir")
@@ -95,12 +97,18 @@ def cmd_records(args) -> int:
 
 
 def cmd_reparse(args) -> int:
+    from govcrawl.cli import parse_settings
     from govcrawl.corpus.reparse import reparse
+    from govcrawl.workers import pool_from_settings
 
     progress = Progress.to_stderr()
     catalogue, ingested = _open(args, progress)
-    with catalogue:
-        result = reparse(catalogue, Path(args.output_dir), progress)
+    pool = pool_from_settings(parse_settings(args.set))
+    try:
+        with catalogue:
+            result = reparse(catalogue, Path(args.output_dir), progress, pool)
+    finally:
+        pool.close()
     for error in result.errors:
         print(f"govcrawl reparse: {error['url']} ({error['sha256'][:12]}): {error['error']}: {error['detail']}", file=sys.stderr)
     print(f"derivation {result.derivation}: {result.records} records, {len(result.errors)} not read → {result.directory}")

@@ -46,7 +46,7 @@ class ReparseResult:
     errors: list[dict] = field(default_factory=list)
 
 
-def reparse(catalogue: Catalogue, output_dir: Path, progress: Progress | None = None) -> ReparseResult:
+def reparse(catalogue: Catalogue, output_dir: Path, progress: Progress | None = None, pool: ExtractionPool | None = None) -> ReparseResult:
     name = engine_version()
     directory = output_dir / "derivations" / name
     directory.mkdir(parents=True, exist_ok=True)
@@ -56,12 +56,14 @@ def reparse(catalogue: Catalogue, output_dir: Path, progress: Progress | None = 
     records = []
     # Each stored document is read in a worker process within the same limits as in a crawl
     # (govcrawl/workers.py): one hostile file costs its own entry, not the reparse.
-    pool = ExtractionPool()
+    own_pool = pool is None
+    pool = pool or ExtractionPool()
     try:
         for sha in (progress or Progress.quiet()).track(sorted(sources), "reparse"):
             _reparse_one(pool, raw, sha, sources[sha], name, records, result)
     finally:
-        pool.close()
+        if own_pool:
+            pool.close()
     _write_lines(directory / "reports.jsonl", (record for _sha, record, _cells in records))
     _write_lines(directory / "cells.jsonl", (cell for _sha, _record, cells in records for cell in cells))
     _write_lines(directory / "errors.jsonl", result.errors)
