@@ -49,7 +49,9 @@ from govcrawl.extract.limits import Limits, LimitExceeded, setting_name
 
 WORKERS_SETTING = "EXTRACT_WORKERS"
 MEMORY_SETTING = "EXTRACT_MAX_MEMORY_MB"
-DEFAULT_MEMORY_MB = 1024
+# Address space, not resident memory: OCR (onnxruntime's arenas, OpenCV's buffers) reserves about
+# 1 GB of address space to read a report's three table pictures while using about 270 MB.
+DEFAULT_MEMORY_MB = 2048
 
 
 class ExtractionPool:
