@@ -258,8 +258,8 @@ class SQLiteCatalogue(Catalogue):
             f"SELECT DISTINCT s.url, s.portal FROM sightings s JOIN runs r ON r.run_id = s.run_id "
             f"WHERE r.spider = {self.placeholder} AND s.portal IN ({marks}) ORDER BY s.url", spider, *portals)
         gone = {row["url"] for row in self._select(
-            "SELECT f.url FROM fetches f WHERE f.at = (SELECT MAX(g.at) FROM fetches g WHERE g.url = f.url) "
-            f"AND f.status IN ({', '.join([self.placeholder] * len(gone_statuses))})", *gone_statuses)}
+            f"SELECT f.url FROM fetches f WHERE f.status IN ({', '.join([self.placeholder] * len(gone_statuses))}) "
+            "AND f.at = (SELECT MAX(g.at) FROM fetches g WHERE g.url = f.url)", *gone_statuses)}
         return {row["url"]: row["portal"] for row in rows if row["url"] not in gone}
 
     def close(self):

@@ -29,7 +29,8 @@ from govcrawl.runs import output_dir, raw_store_dir
 logger = logging.getLogger(__name__)
 
 NOT_MODIFIED = "not_modified"  # the flag of a response made from the corpus's bytes after a 304
-REVALIDATED = "govcrawl_revalidated"  # request meta: the sha256 of the bytes the validators are for
+REVALIDATED = "govcrawl_revalidated"  # request meta: (URL, sha256 of the bytes) the validators are for
+CONDITIONAL_HEADERS = (b"If-None-Match", b"If-Modified-Since")
 
 
 class ConditionalRequests:
@@ -55,12 +56,20 @@ class ConditionalRequests:
         return self.raw_dir / sha256[:2] / sha256
 
     def process_request(self, request):
-        if request.method != "GET" or REVALIDATED in request.meta:
+        if REVALIDATED in request.meta:
+            validated_url, _sha256 = request.meta[REVALIDATED]
+            if validated_url == request.url:
+                return None
+            # A redirect carries the request's headers on: another URL's validators say nothing here.
+            del request.meta[REVALIDATED]
+            for header in CONDITIONAL_HEADERS:
+                request.headers.pop(header, None)
+        if request.method != "GET":
             return None
         known = self.catalogue.validators(request.url)
         if known is None or not self.stored(known["sha256"]).is_file():
             return None
-        request.meta[REVALIDATED] = known["sha256"]
+        request.meta[REVALIDATED] = (request.url, known["sha256"])
         if known["etag"]:
             request.headers[b"If-None-Match"] = known["etag"]
         if known["last_modified"]:
@@ -68,9 +77,9 @@ class ConditionalRequests:
         return None
 
     def process_response(self, request, response):
-        sha256 = request.meta.get(REVALIDATED)
-        if response.status != 304 or sha256 is None:
+        if response.status != 304 or REVALIDATED not in request.meta:
             return response
+        _url, sha256 = request.meta[REVALIDATED]
         body = self.stored(sha256).read_bytes()
         self.crawler.stats.inc_value("govcrawl/corpus/not_modified")
         kind = responsetypes.from_args(headers=response.headers, url=response.url, body=body)
