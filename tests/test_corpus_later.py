@@ -160,11 +160,15 @@ def crawls(tmp_path_factory):
     output = tmp_path_factory.mktemp("corpus")
     first = _crawl(output, "first")
     later = _crawl(output, "later")
-    # A forced full refetch of the later state, from a copy of the corpus the two crawls made.
-    refetch_output = tmp_path_factory.mktemp("refetch") / "output"
-    shutil.copytree(output, refetch_output)
-    refetch = _crawl(refetch_output, "later", "-s", "CORPUS_REVALIDATE=False")
-    return output, first, later, refetch
+    # From copies of the corpus the two crawls made: a forced full refetch of the later state, and
+    # a crawl that reads every page again but revalidates (so attachments are asked for too).
+    copies = []
+    for name in ("refetch", "reread"):
+        copies.append(tmp_path_factory.mktemp(name) / "output")
+        shutil.copytree(output, copies[-1])
+    refetch = _crawl(copies[0], "later", "-s", "CORPUS_REVALIDATE=False")
+    reread = _crawl(copies[1], "later", "-s", "CORPUS_INCREMENTAL=False")
+    return output, first, later, refetch, reread
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +195,7 @@ def _sha(run_dir: Path, url: str) -> str:
 
 
 def test_both_crawls_are_healthy_runs_in_one_corpus(crawls):
-    _output, (first, _), (later, _), _refetch = crawls
+    _output, (first, _), (later, _), *_others = crawls
     for run_dir in (first, later):
         assert _stats(run_dir)["status"] == "ok", _stats(run_dir)["health"]
     # The removed report is a drop of one: within GOVCRAWL_MAX_REPORT_DROP, and no error entry.
@@ -200,7 +204,7 @@ def test_both_crawls_are_healthy_runs_in_one_corpus(crawls):
 
 def test_the_catalogue_concludes_what_the_manifest_says_changed(crawls, catalogue):
     changes = _manifest("later")["changes"][SPIDER]
-    _output, (first, _), (later, _), _refetch = crawls
+    _output, (first, _), (later, _), *_others = crawls
     later_start = _stats(later)["started_at"]
 
     (new,) = changes["new"]
@@ -251,7 +255,7 @@ def test_the_catalogue_concludes_what_the_manifest_says_changed(crawls, catalogu
 
 def test_the_second_crawl_revalidates_what_it_knows_and_reads_only_what_changed(crawls):
     manifest, changes = _manifest("first")["spiders"][SPIDER], _manifest("later")["changes"][SPIDER]
-    _output, _first, (later, served), _refetch = crawls
+    _output, _first, (later, served), *_others = crawls
     changed = {changes["edited"][0]["url"], changes["removed"][0]["url"], changes["moved"][0]["from"],
                changes["renamed"][0]["url"]}
     known = [r["url"] for r in manifest["reports"] if r["url"] not in changed]
@@ -274,7 +278,7 @@ def test_the_second_crawl_revalidates_what_it_knows_and_reads_only_what_changed(
 
 def test_a_forced_full_refetch_downloads_every_page_again(crawls):
     manifest = _manifest("later")["spiders"][SPIDER]
-    *_earlier, (refetch, served) = crawls
+    *_earlier, (refetch, served), _reread = crawls
     status = {(host, path): code for _method, host, path, code in served}
     assert 304 not in status.values()
     assert {status[host_path(r["url"])] for r in manifest["reports"]} == {200}
@@ -282,3 +286,20 @@ def test_a_forced_full_refetch_downloads_every_page_again(crawls):
     assert "govcrawl/corpus/not_modified" not in stats
     # Downloaded again, the same bytes are still not read again (CORPUS_INCREMENTAL).
     assert stats["govcrawl/corpus/unchanged"] == len(manifest["reports"])
+
+
+def test_unchanged_attachments_answer_304_and_are_read_from_the_corpus(crawls):
+    manifest = _manifest("later")["spiders"][SPIDER]
+    _output, (first, _), *_others, (reread, served) = crawls
+    attached = {r["url"]: a for r in manifest["reports"] for a in r.get("attachments", []) if not a.get("error")}
+    assert attached  # the later state keeps reports whose text is only in their attachment
+    status = {(host, path): code for _method, host, path, code in served}
+    assert {status[host_path(a["url"])] for a in attached.values()} == {304}
+    stats = _stats(reread)["stats"]
+    assert stats["govcrawl/reports"] == len(manifest["reports"])  # every page read again
+    records = {r["url"]: r for r in read_lines(reread / "reports.jsonl")}
+    first_records = {r["url"]: r for r in read_lines(first / "reports.jsonl")}
+    for url, attachment in attached.items():
+        (read,) = [a for a in records[url]["attachments"] if a["url"] == attachment["url"]]
+        assert read["sha256"] == attachment["sha256"] and not read.get("error")
+        assert records[url]["tables"] == first_records[url]["tables"] and records[url]["via"] == first_records[url]["via"]
