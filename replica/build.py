@@ -19,6 +19,7 @@ unchanged one is built once per checkout.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -127,17 +128,22 @@ def built(state: str = "first") -> Built:
 
 def main() -> None:
     """Build into a folder of your choice (default: the checkout's own cache) and say what is there."""
-    if len(sys.argv) > 1:
-        out = Path(sys.argv[1])
-        manifest = build(out / "sites", out / "manifest.json")
-        sites = out / "sites"
+    parser = argparse.ArgumentParser(prog="python -m replica.build", description=main.__doc__)
+    parser.add_argument("--state", choices=STATES, default="first", help="the portals at the first crawl, or a year later")
+    parser.add_argument("dir", nargs="?", type=Path, help="write sites/ and manifest.json here")
+    args = parser.parse_args()
+    if args.dir:
+        manifest = build(args.dir / "sites", args.dir / "manifest.json", args.state)
+        sites = args.dir / "sites"
     else:
-        where = built()
+        where = built(args.state)
         manifest, sites = json.loads(where.manifest.read_text(encoding="utf-8")), where.sites
     size = sum(f.stat().st_size for f in sites.rglob("*") if f.is_file())
     for name, expect in manifest["spiders"].items():
         print(f"{name}: {len(expect['reports'])} reports, {len(expect['lists'])} list pages, "
               f"{len(expect['not_reports'])} non-reports, {len(expect['off_limits'])} off limits")
+    for name, changes in manifest.get("changes", {}).items():
+        print(f"{name} changed: " + ", ".join(f"{len(entries)} {kind}" for kind, entries in changes.items()))
     print(f"{sites}: {size // 1024} KiB")
 
 
