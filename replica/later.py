@@ -14,14 +14,12 @@ crawls, and states each change with what the corpus must conclude from it in the
 - `edited`: a report is corrected in place — the same URL, one figure of 表二 corrected (and the
   prose drawn again from the corrected tables);
 - `moved`: a report's page is moved to a new URL in the same column, the same bytes; the old URL
-  answers 404 (what TRS and the platform CMSs do when a document is re-published; others answer
-  301, which the crawl follows as well);
+  answers 404 (real CMSs answer 404 or 301 there; this state uses 404);
 - `renamed`: a department is renamed (…局 → …管理局): its newest report's page is drawn again
   with the new name in title and text, at the same URL.
 
-The changes touch only the spider's own pages; a spider whose pages another spider's
-`-a scope=all` run also reads (tianjin with the districts) sees them there too, but only the
-changed spider's manifest entries say so.
+The changes touch only the spider's own pages and manifest entries. `tianjin -a scope=all` also
+reads hedong's pages, so it meets hedong's changes too; only hedong's entries state them.
 """
 
 from __future__ import annotations
@@ -46,6 +44,7 @@ RENAMES = (("管理局", None), ("局", "管理局"))  # (old suffix, new suffix
 LIST_ITEM = re.compile(r"<li\b[^>]*>(?:(?!<li\b).)*?</li>", re.DOTALL)
 HREF = re.compile(r'href="([^"]+)"')
 INDEX_FILES = ("index.html", "index.shtml", "index.htm")
+CHARSET = re.compile(rb"""charset=["']?([\w-]+)""", re.IGNORECASE)
 FILE_ID = re.compile(r"[0-9a-f]{6,}(?=[^0-9a-f]*$)")
 
 
@@ -64,7 +63,7 @@ def apply(replica: Replica) -> dict:
 class Changes:
     def __init__(self, replica: Replica, spider: str):
         replica.start(spider, f"later-{spider}")
-        self.replica, self.spider = replica, spider
+        self.replica = replica
         self.reports = {report["url"]: report for report in replica.reports}
 
     # -- what to change ------------------------------------------------------------------
@@ -170,7 +169,7 @@ class Changes:
         self.replica.files[self.path(new_url)] = self.replica.files.pop(self.path(url))
         self.relink(url, lambda item, page: item.replace(href_of(item), href_like(href_of(item), new_url, page)))
         self.reports[url]["url"] = new_url
-        self.replica.sources[new_url] = self.replica.sources[url]
+        self.replica.sources[new_url] = self.replica.sources.pop(url)
         return {"from": url, "to": new_url, "status_of_old": 404,
                 "conclusion": "one report under both URLs, one version, not gone"}
 
@@ -222,6 +221,8 @@ class Changes:
         """A new article URL beside `url`, the same shape: its file id replaced by a new one."""
         folder, _, name = url.rpartition("/")
         stem = FILE_ID.search(name)
+        if stem is None:
+            raise ValueError(f"{url}: no document id in its name to give the page a new URL of the same shape")
         digest = hashlib.sha256(f"later {url}".encode()).hexdigest()
         new_id = digest[:len(stem[0])] if not stem[0].isdigit() else str(int(digest, 16))[:len(stem[0])]
         fresh = f"{folder}/{name[:stem.start()]}{new_id}{name[stem.end():]}"
@@ -243,8 +244,9 @@ class Changes:
         return text.encode(self.encoding(page))
 
     def encoding(self, page: str) -> str:
-        data = self.replica.files[self.path(page)]
-        return "gb2312" if b'charset="gb2312"' in data.lower() or b"charset=gb2312" in data.lower() else "utf-8"
+        """The charset the page declares (gk.tj.gov.cn's are GB2312), else UTF-8."""
+        declared = CHARSET.search(self.replica.files[self.path(page)][:2048])
+        return declared[1].decode("ascii").lower() if declared else "utf-8"
 
 
 def page_number(url: str) -> int:
