@@ -25,7 +25,6 @@ import json
 import os
 import random
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
