@@ -8,8 +8,11 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
+import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
@@ -19,14 +22,15 @@ from replica.build import FIRST_STATE_DATE, LATER_STATE_DATE, build, built
 from replica.later import CHANGED_SPIDERS, CORRECTION
 from replica.server import ReplicaServer
 
-from .crawling import host_path, read_lines, run_scrapy
+from .crawling import ROOT, govcrawl, host_path, read_lines, run_scrapy
 
 SPIDER = "tianqiao"  # a small portal; the later state changes it in every way
 
 
-def _get(server: ReplicaServer, url: str, **headers: str) -> tuple[int, dict, bytes]:
+def _get(port: int, url: str, **headers: str) -> tuple[int, dict, bytes]:
+    """GET `url` from the replica listening on `port`: status, headers, body."""
     host, path = host_path(url)
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request("GET", path, headers={"Host": host, **headers})
     response = connection.getresponse()
     answer = response.status, dict(response.getheaders()), response.read()
@@ -38,6 +42,12 @@ def _manifest(state: str) -> dict:
     return json.loads(built(state).manifest.read_text(encoding="utf-8"))
 
 
+def _file(sites: Path, url: str) -> Path:
+    """The file of a site tree that answers `url`."""
+    host, path = host_path(url)
+    return sites / host / path.lstrip("/")
+
+
 def _sha1(url: str) -> str:
     return hashlib.sha1(url.encode()).hexdigest()
 
@@ -47,7 +57,7 @@ def _sha1(url: str) -> str:
 def test_the_replica_answers_conditional_requests_as_nginx_does():
     page = _manifest("first")["spiders"][SPIDER]["reports"][0]["url"]
     with ReplicaServer(built("first").sites) as server:
-        status, headers, body = _get(server, page)
+        status, headers, body = _get(server.port, page)
         assert status == 200 and body
         etag, modified = headers["ETag"], headers["Last-Modified"]
         assert etag == f'"{hashlib.sha256(body).hexdigest()[:32]}"'  # strong: no W/
@@ -55,17 +65,17 @@ def test_the_replica_answers_conditional_requests_as_nginx_does():
         earlier = format_datetime(FIRST_STATE_DATE.replace(day=29), usegmt=True)
         later = format_datetime(LATER_STATE_DATE, usegmt=True)
         answers = {
-            "matching tag": _get(server, page, **{"If-None-Match": etag}),
-            "one of several tags, weak": _get(server, page, **{"If-None-Match": f'"other", W/{etag}'}),
-            "any tag": _get(server, page, **{"If-None-Match": "*"}),
-            "other tag": _get(server, page, **{"If-None-Match": '"other"'}),
-            "same date": _get(server, page, **{"If-Modified-Since": modified}),
-            "later date": _get(server, page, **{"If-Modified-Since": later}),
-            "earlier date": _get(server, page, **{"If-Modified-Since": earlier}),
-            "not a date": _get(server, page, **{"If-Modified-Since": "yesterday"}),
+            "matching tag": _get(server.port, page, **{"If-None-Match": etag}),
+            "one of several tags, weak": _get(server.port, page, **{"If-None-Match": f'"other", W/{etag}'}),
+            "any tag": _get(server.port, page, **{"If-None-Match": "*"}),
+            "other tag": _get(server.port, page, **{"If-None-Match": '"other"'}),
+            "same date": _get(server.port, page, **{"If-Modified-Since": modified}),
+            "later date": _get(server.port, page, **{"If-Modified-Since": later}),
+            "earlier date": _get(server.port, page, **{"If-Modified-Since": earlier}),
+            "not a date": _get(server.port, page, **{"If-Modified-Since": "yesterday"}),
             # If-None-Match, when present, alone decides (RFC 9110 13.2.2)
-            "other tag, later date": _get(server, page, **{"If-None-Match": '"other"', "If-Modified-Since": later}),
-            "matching tag, earlier date": _get(server, page, **{"If-None-Match": etag, "If-Modified-Since": earlier}),
+            "other tag, later date": _get(server.port, page, **{"If-None-Match": '"other"', "If-Modified-Since": later}),
+            "matching tag, earlier date": _get(server.port, page, **{"If-None-Match": etag, "If-Modified-Since": earlier}),
         }
         served = [status for *_request, status in server.requests]
     statuses = {case: status for case, (status, _headers, _body) in answers.items()}
@@ -89,7 +99,7 @@ def test_validators_survive_a_rebuild_and_change_only_with_the_file(tmp_path):
     validators = {}
     for name, sites in (("first", built("first").sites), ("rebuilt", tmp_path / "sites"), ("later", built("later").sites)):
         with ReplicaServer(sites) as server:
-            validators[name] = {url: (lambda h: (h["ETag"], h["Last-Modified"]))(_get(server, url)[1]) for url in (unchanged, edited)}
+            validators[name] = {url: (lambda h: (h["ETag"], h["Last-Modified"]))(_get(server.port, url)[1]) for url in (unchanged, edited)}
     assert validators["rebuilt"] == validators["first"]
     assert validators["later"][unchanged] == validators["first"][unchanged]
     assert validators["later"][edited][0] != validators["first"][edited][0]
@@ -98,44 +108,58 @@ def test_validators_survive_a_rebuild_and_change_only_with_the_file(tmp_path):
 
 # -- the later state ------------------------------------------------------------------------
 
+def test_govcrawl_replica_serve_state_later_serves_the_later_trees():
+    changes = _manifest("later")["changes"][SPIDER]
+    server = subprocess.Popen([sys.executable, "-m", "govcrawl.cli", "replica", "serve", "--state", "later", "--port", "0"],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        # It prints where it listens once its socket is bound.
+        port = int(re.search(r" at http://127\.0\.0\.1:(\d+) ", server.stderr.readline())[1])
+        new = _get(port, changes["new"][0]["url"])
+        removed = _get(port, changes["removed"][0]["url"])
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert (new[0], new[2]) == (200, _file(built("later").sites, changes["new"][0]["url"]).read_bytes())
+    assert removed[0] == 404
+    refused = govcrawl("replica", "serve", "--state", "later", "--sites", str(built("first").sites))
+    assert refused.returncode != 0 and "--state" in refused.stderr
+
+
 def test_the_later_state_makes_and_states_every_kind_of_change():
     first, later = _manifest("first"), _manifest("later")
     assert set(later["changes"]) == set(CHANGED_SPIDERS)
     first_sites, later_sites = built("first").sites, built("later").sites
-
-    def file(sites: Path, url: str) -> Path:
-        host, path = host_path(url)
-        return sites / host / path.lstrip("/")
 
     for spider, changes in later["changes"].items():
         before = {r["url"]: r for r in first["spiders"][spider]["reports"]}
         after = {r["url"]: r for r in later["spiders"][spider]["reports"]}
         (new,), (removed,), (edited,), (moved,), (renamed,), (shifted,) = (
             changes[kind] for kind in ("new", "removed", "edited", "moved", "renamed", "shifted"))
-        assert new["url"] in after and new["url"] not in before and file(later_sites, new["url"]).is_file()
+        assert new["url"] in after and new["url"] not in before and _file(later_sites, new["url"]).is_file()
         newest = max(r["year"] for r in before.values() if r["unit"]["name"] == new["unit"])
         assert new["year"] == after[new["url"]]["year"] == newest + 1
         assert all(after[new["url"]]["tables"][table] for table in ("active_disclosure", "applications", "review_litigation"))
-        assert removed["url"] in before and removed["url"] not in after and not file(later_sites, removed["url"]).exists()
+        assert removed["url"] in before and removed["url"] not in after and not _file(later_sites, removed["url"]).exists()
         table, row, column = edited["figure"].split(".")
         figures = [state[edited["url"]]["tables"][table][row][column] for state in (before, after)]
         assert figures == [edited["before"], edited["after"]] and edited["after"] == edited["before"] + CORRECTION
-        assert file(first_sites, edited["url"]).read_bytes() != file(later_sites, edited["url"]).read_bytes()
-        assert file(later_sites, moved["to"]).read_bytes() == file(first_sites, moved["from"]).read_bytes()
-        assert not file(later_sites, moved["from"]).exists() and after[moved["to"]]["title"] == before[moved["from"]]["title"]
+        assert _file(first_sites, edited["url"]).read_bytes() != _file(later_sites, edited["url"]).read_bytes()
+        assert _file(later_sites, moved["to"]).read_bytes() == _file(first_sites, moved["from"]).read_bytes()
+        assert not _file(later_sites, moved["from"]).exists() and after[moved["to"]]["title"] == before[moved["from"]]["title"]
         assert before[renamed["url"]]["unit"]["name"] == renamed["from"] and after[renamed["url"]]["unit"]["name"] == renamed["to"]
         assert renamed["to"] in after[renamed["url"]]["title"]
         # The new report on top pushes every item down by one, up to the removed one.
         assert shifted["after"] == [new["url"], *(url for url in shifted["before"] if url != removed["url"])]
         assert shifted["lists"][1] in first["spiders"][spider]["lists"]
-        page_two = file(later_sites, shifted["lists"][1]).read_text(encoding="utf-8")
+        page_two = _file(later_sites, shifted["lists"][1]).read_text(encoding="utf-8")
         per_page = shifted["items_per_page"]
         pushed_on = shifted["before"][per_page - 1]  # the first page's last item
         assert pushed_on.rpartition("/")[2] in page_two
         # Every other page of the spider is byte for byte the first state's.
         changed = {new["url"], removed["url"], edited["url"], moved["from"], moved["to"], renamed["url"], *shifted["lists"]}
         for url in before.keys() - changed:
-            assert file(later_sites, url).read_bytes() == file(first_sites, url).read_bytes(), url
+            assert _file(later_sites, url).read_bytes() == _file(first_sites, url).read_bytes(), url
 
 
 # -- two crawls into one corpus --------------------------------------------------------------
