@@ -35,8 +35,8 @@ DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
 # REPLICA_URL (e.g. http://127.0.0.1:8765): send every request to the offline replica instead of
 # the real portals. Records keep the real URLs. Empty = the real internet.
 REPLICA_URL = ""
-# A redirect loop or a redirect off the portal is an error entry, not a silent drop.
 DOWNLOADER_MIDDLEWARES = {
+    # A redirect loop or a redirect off the portal is an error entry, not a silent drop.
     "govcrawl.redirects.RedirectGuard": 650,
     # Report pages and attachments the corpus holds are revalidated (If-None-Match /
     # If-Modified-Since); a 304 becomes the stored bytes before any other middleware sees it.
