@@ -93,7 +93,9 @@ def replica_server():
 
 def cmd_replica_serve(args) -> int:
     server = replica_server()
-    server.serve_forever(Path(args.sites) if args.sites else server.DEFAULT_SITES, args.host, args.port)
+    if args.sites and args.state != "first":
+        raise SystemExit("govcrawl replica serve: --state is a state of the project's own trees, not of --sites")
+    server.serve_forever(Path(args.sites) if args.sites else server.built(args.state).sites, args.host, args.port)
     return 0
 
 
@@ -232,6 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     replica_commands = replica.add_subparsers(dest="replica_command", required=True)
     serve = replica_commands.add_parser("serve", help="serve site trees on 127.0.0.1")
     serve.add_argument("--sites", help="directory of site trees, one folder per host (default: the project's own)")
+    serve.add_argument("--state", choices=("first", "later"), default="first",
+                       help="the project's trees as a first crawl finds them, or a year later (replica/later.py)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.set_defaults(run=cmd_replica_serve)

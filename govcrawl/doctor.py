@@ -295,6 +295,7 @@ def diagnose(url: str | None, portal: str | None = None, replica: str | None = N
     diagnosis = Diagnosis(start, definition.name, definition.cms, definition.source or "", replica or None)
     with tempfile.TemporaryDirectory(prefix="govcrawl-doctor-") as store:
         overrides = {"FEEDS": {}, "RAW_STORE_DIR": store, "LOG_LEVEL": "ERROR", "REPLICA_URL": replica or ""}
+        overrides["CORPUS_REVISIT"] = False  # the doctor reads what the pages it is given lead to, not the corpus's reports
         if replica:  # politeness is for the real portals
             overrides |= {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}
         settings.setdict(overrides, priority="cmdline")

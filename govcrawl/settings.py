@@ -35,8 +35,13 @@ DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
 # REPLICA_URL (e.g. http://127.0.0.1:8765): send every request to the offline replica instead of
 # the real portals. Records keep the real URLs. Empty = the real internet.
 REPLICA_URL = ""
-# A redirect loop or a redirect off the portal is an error entry, not a silent drop.
-DOWNLOADER_MIDDLEWARES = {"govcrawl.redirects.RedirectGuard": 650}
+DOWNLOADER_MIDDLEWARES = {
+    # A redirect loop or a redirect off the portal is an error entry, not a silent drop.
+    "govcrawl.redirects.RedirectGuard": 650,
+    # Report pages and attachments the corpus holds are revalidated (If-None-Match /
+    # If-Modified-Since); a 304 becomes the stored bytes before any other middleware sees it.
+    "govcrawl.corpus.revalidate.ConditionalRequests": 700,
+}
 DOWNLOAD_HANDLERS = {
     "http": "govcrawl.downloaders.GovcrawlDownloadHandler",
     "https": "govcrawl.downloaders.GovcrawlDownloadHandler",
@@ -107,13 +112,19 @@ EXTENSIONS = {
     "govcrawl.runs.RunFiles": 510,
     "govcrawl.corpus.extensions.FetchLog": 520,
     "govcrawl.corpus.extensions.CorpusIngest": 530,
+    "govcrawl.corpus.extensions.UnlistedReports": 540,
 }
 # The corpus (govcrawl/corpus/): every response of a run in its fetches.jsonl; the run added to
 # OUTPUT_DIR/corpus.sqlite when it ends; a report page whose bytes the corpus already read at that
-# URL reuses its record instead of being extracted again (off = extract every page).
+# URL reuses its record instead of being extracted again (off = extract every page); report pages
+# and attachments it holds are asked for conditionally, a 304 costing no download (off = download
+# every page again); report pages it saw that this run's lists no longer show are asked for once
+# the lists are read, so a withdrawn report is found gone.
 CORPUS_FETCH_LOG = True
 CORPUS_INGEST = True
 CORPUS_INCREMENTAL = True
+CORPUS_REVALIDATE = True
+CORPUS_REVISIT = True
 SPIDER_MIDDLEWARES = {"govcrawl.corpus.incremental.UnchangedReports": 950}
 # JOBDIR resumes a crawl by replaying it (govcrawl/resume.py): requests and their fingerprints
 # stay in memory, so a killed crawl never leaves requests marked seen that were never answered.

@@ -76,6 +76,7 @@ class Replica:
     files: dict[str, bytes] = field(default_factory=dict)
     spiders: dict[str, Expectations] = field(default_factory=dict)
     histories: dict[str, UnitHistory] = field(default_factory=dict)
+    sources: dict[str, ReportSource] = field(default_factory=dict)  # report URL → how it was drawn
     spider: str = "tianjin"
 
     def start(self, spider: str, seed: int | str) -> None:
@@ -173,6 +174,19 @@ Locate = Callable[[datetime], str]
 
 
 @dataclass(frozen=True)
+class ReportSource:
+    """How a synthetic report page was drawn, kept so that a later state of the replica can draw
+    the unit's next report, or the same report corrected, in the same page chrome (later.py)."""
+    unit: Unit
+    year: int
+    column_url: str
+    render: Render
+    publisher: str
+    published: datetime
+    locate: Locate | None
+
+
+@dataclass(frozen=True)
 class RenderedReport:
     url: str
     title: str
@@ -222,6 +236,7 @@ def synthetic_report(replica: Replica, unit: Unit, year: int, column_url: str, r
     replica.write(url, html)
     if in_manifest:
         replica.add_report(url, title, unit, year, fmt, when, publisher, tables, stats, failing_checks=failing)
+        replica.sources[url] = ReportSource(unit, year, column_url, render, publisher, published, locate)
     return RenderedReport(url, title, published, html)
 
 

@@ -2,7 +2,10 @@
 
 The crawler sends every request to 127.0.0.1:PORT with the real portal's name in `Host`
 (govcrawl/downloaders.py), so `SITES/{hostname}/{path}` answers as the real portal would:
-directory index pages, 301 to the slash form of a directory, 404 pages, robots.txt.
+directory index pages, 301 to the slash form of a directory, 404 pages, robots.txt, and
+conditional requests: every file carries a strong ETag (from its sha256) and Last-Modified (its
+modification time, which the builder sets to a date of the model, so a rebuilt tree gives the
+same validators), and If-None-Match / If-Modified-Since get 304 as from nginx or Apache.
 By hand, `/` with an unknown Host lists the sites and `/_site/{hostname}/{path}` serves one.
 
 It serves its site trees and nothing else: a host or `/_site/` name must be one of the sites
@@ -12,6 +15,7 @@ symlinks out of the tree are refused), and it listens on loopback unless told ot
 
 from __future__ import annotations
 
+import hashlib
 import html
 import ipaddress
 import json
@@ -19,6 +23,7 @@ import socket
 import sys
 import threading
 from collections.abc import Callable
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -136,7 +141,29 @@ class ReplicaRequestHandler(BaseHTTPRequestHandler):
         charset = self.server.site_charset(root)
         if content_type == "text/html" and charset:
             content_type += f"; charset={charset}"
-        self._send(200, content_type, target.read_bytes())
+        data = target.read_bytes()
+        validators = {"ETag": f'"{hashlib.sha256(data).hexdigest()[:32]}"',
+                      "Last-Modified": formatdate(int(target.stat().st_mtime), usegmt=True)}
+        if self._not_modified(validators):
+            return self._send_not_modified(validators)
+        self._send(200, content_type, data, extra=validators)
+
+    def _not_modified(self, validators: dict[str, str]) -> bool:
+        """Whether a conditional GET or HEAD gets 304, as nginx and Apache decide (RFC 9110 §13.2.2):
+        If-None-Match, when sent, alone decides (any listed tag, weak or not, or *); otherwise
+        If-Modified-Since not before Last-Modified. A date that does not parse is ignored."""
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:
+            tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+            return "*" in tags or validators["ETag"] in tags
+        if_modified_since = self.headers.get("If-Modified-Since")
+        if if_modified_since is None:
+            return False
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError):
+            return False
+        return since.tzinfo is not None and parsedate_to_datetime(validators["Last-Modified"]) <= since
 
     def _site_listing(self) -> bytes:
         sites = sorted(p.name for p in self.server.sites_dir.iterdir() if p.is_dir())
@@ -159,6 +186,14 @@ class ReplicaRequestHandler(BaseHTTPRequestHandler):
 
     def _not_found(self) -> None:
         self._send(404, "text/html; charset=utf-8", NOT_FOUND_PAGE)
+
+    def _send_not_modified(self, validators: dict[str, str]) -> None:
+        """304: the validators again, no body and no Content-Length (the client keeps its copy)."""
+        self.server.record(self.command, self._host(), self.path, 304, self.headers.get("User-Agent", ""), self.body)
+        self.send_response(304)
+        for name, value in validators.items():
+            self.send_header(name, value)
+        self.end_headers()
 
     def _send(self, status: int, content_type: str, body: bytes, extra: dict | None = None) -> None:
         # Recorded before answering, so a client that has its response finds the request listed.

@@ -120,6 +120,16 @@ class Catalogue(ABC):
         """(record, cells) of these bytes in this derivation."""
 
     @abstractmethod
+    def validators(self, url: str) -> dict | None:
+        """The latest answer (200 or 304) to a report page or attachment at `url` that had an
+        ETag or Last-Modified: {sha256, etag, last_modified}; None when there is none."""
+
+    @abstractmethod
+    def report_urls_seen(self, spider: str, portals: Iterable[str], gone_statuses: Iterable[int]) -> dict[str, str]:
+        """URL → portal of every report page runs of `spider` saw for these portals, except URLs
+        whose latest answer had one of `gone_statuses` (known to be gone)."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
     def __enter__(self):
@@ -233,6 +243,24 @@ class SQLiteCatalogue(Catalogue):
             f"SELECT record, cells FROM records WHERE derivation = {self.placeholder} AND sha256 = {self.placeholder}",
             (derivation, sha256)).fetchone()
         return (json.loads(found[0]), json.loads(found[1])) if found else None
+
+    def validators(self, url):
+        found = self._select(
+            f"SELECT sha256, etag, last_modified FROM fetches WHERE url = {self.placeholder} AND status IN (200, 304) "
+            "AND kind IN ('report', 'attachment') AND sha256 IS NOT NULL "
+            "AND (etag IS NOT NULL OR last_modified IS NOT NULL) ORDER BY at DESC LIMIT 1", url)
+        return found[0] if found else None
+
+    def report_urls_seen(self, spider, portals, gone_statuses):
+        portals, gone_statuses = list(portals), list(gone_statuses)
+        marks = ", ".join([self.placeholder] * len(portals))
+        rows = self._select(
+            f"SELECT DISTINCT s.url, s.portal FROM sightings s JOIN runs r ON r.run_id = s.run_id "
+            f"WHERE r.spider = {self.placeholder} AND s.portal IN ({marks}) ORDER BY s.url", spider, *portals)
+        gone = {row["url"] for row in self._select(
+            f"SELECT f.url FROM fetches f WHERE f.status IN ({', '.join([self.placeholder] * len(gone_statuses))}) "
+            "AND f.at = (SELECT MAX(g.at) FROM fetches g WHERE g.url = f.url)", *gone_statuses)}
+        return {row["url"]: row["portal"] for row in rows if row["url"] not in gone}
 
     def close(self):
         self.connection.close()
