@@ -44,6 +44,8 @@ def span(attribute: str | None) -> int:
 
 
 def cell_text(cell: lxml.html.HtmlElement) -> str:
+    if not len(cell):  # text only, the most common cell: one line
+        return _flat(cell.text).strip()
     pieces = [_flat(cell.text)]
     _collect_children_text(cell, pieces)
     lines = (line.strip() for line in "".join(pieces).split("\n"))
@@ -52,18 +54,21 @@ def cell_text(cell: lxml.html.HtmlElement) -> str:
 
 def _flat(text: str | None) -> str:
     """Source text with every whitespace run (newlines of the HTML source, &nbsp;) as one space."""
-    return _WHITESPACE_RUN.sub(" ", text or "")
+    return _WHITESPACE_RUN.sub(" ", text) if text else ""
 
 
 def _collect_children_text(element: lxml.html.HtmlElement, pieces: list[str]) -> None:
     for child in element:
+        tag = child.tag
         # Comments and processing instructions have a non-string tag; only their tail is content.
-        if isinstance(child.tag, str) and child.tag.lower() not in INVISIBLE_TAGS:
-            breaks_line = child.tag.lower() in LINE_BREAKING_TAGS
+        if isinstance(tag, str) and (tag := tag.lower()) not in INVISIBLE_TAGS:
+            breaks_line = tag in LINE_BREAKING_TAGS
             if breaks_line:
                 pieces.append("\n")
-            pieces.append(_flat(child.text))
+            if child.text:
+                pieces.append(_flat(child.text))
             _collect_children_text(child, pieces)
             if breaks_line:
                 pieces.append("\n")
-        pieces.append(_flat(child.tail))
+        if child.tail:
+            pieces.append(_flat(child.tail))
