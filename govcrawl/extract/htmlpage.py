@@ -66,7 +66,7 @@ _HAN_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s*\n\s*(?=[\u3000-\u9f
 
 def document_from_html(page: str, deadline: Deadline | None = None) -> Document:
     tree = parse_page(page)
-    meta = {name: value for name in META_NAMES if (value := _meta(tree, name))}
+    meta = _meta(tree)
     body = _body_container(tree)
     blocks = _blocks(body, deadline)
     meta.update(_labelled_lines(tree, body))
@@ -141,9 +141,14 @@ def flattened(page: str, max_depth: int, tags: tuple[str, ...] | None = None) ->
     return "".join(pieces)
 
 
-def _meta(tree, name: str) -> str:
-    values = tree.xpath(f"//meta[@name='{name}']/@content")
-    return values[0].strip() if values else ""
+def _meta(tree) -> dict[str, str]:
+    """The META_NAMES the page gives, in that order: the first content of each name, when not blank."""
+    first: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        name, content = element.get("name"), element.get("content")
+        if name in META_NAMES and content is not None:
+            first.setdefault(name, content.strip())
+    return {name: first[name] for name in META_NAMES if first.get(name)}
 
 
 def _title(tree, meta: dict[str, str]) -> str | None:

@@ -80,7 +80,8 @@ ZERO_PATTERNS: tuple[tuple[str, str], ...] = (
 
 _COMPILED = tuple((key, re.compile(pattern), re.compile(gate) if gate else None) for key, pattern, gate in STAT_PATTERNS)
 _ZERO = tuple((key, re.compile(pattern)) for key, pattern in ZERO_PATTERNS)
-_DIGIT = re.compile(r"\d")
+_STATED_COUNT = re.compile(r"\d[件条起宗]")
+_NEGATION = re.compile(r"[未没无]")
 SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 CLAUSE_END = re.compile(r"[,，:：]")
 KEY_ORDER = tuple(dict.fromkeys(key for key, _, _ in STAT_PATTERNS))
@@ -132,15 +133,16 @@ def stated_figures(text: str) -> dict[str, int]:
     stats: dict[str, int] = {}
     for sentence in SENTENCE_END.split(prose_form(text)):
         sentence = sentence.strip()
-        # Every figure pattern holds a number (N): a sentence without a digit is not tried.
-        for key, pattern, gate in _COMPILED if _DIGIT.search(sentence) else ():
+        # Every figure pattern ends in a count (N件, N条, N起, N宗): a sentence without one is not tried.
+        for key, pattern, gate in _COMPILED if _STATED_COUNT.search(sentence) else ():
             if key in stats or (gate and not gate.search(sentence)):
                 continue
             found = pattern.search(sentence)
             if found:
                 stats[key] = int(found.group("n").replace(",", ""))
         for clause in CLAUSE_END.split(sentence):
-            for key, pattern in _ZERO:
+            # Every statement of nothing says 未, 没有 or 无.
+            for key, pattern in _ZERO if _NEGATION.search(clause) else ():
                 if key not in stats and pattern.search(clause.strip()) and not _COUNT.search(clause):
                     stats[key] = 0
     return {key: stats[key] for key in KEY_ORDER if key in stats}
