@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import lxml.html
+from lxml import etree
 
 from govcrawl.extract.document import Cell
 
@@ -19,6 +20,9 @@ INVISIBLE_TAGS = frozenset({"script", "style", "template"})
 # A junk span such as colspan="9999" must not blow up the grid; no real report table comes close.
 MAX_SPAN = 100
 
+# The cell's text nodes that hold more than XPath's whitespace (space, tab, CR, LF: a subset of
+# Python's \s, so a node blank here is blank for _flat too).
+_FILLED_TEXT_NODES = etree.XPath(".//text()[normalize-space()]")
 _LEADING_DIGITS = re.compile(r"\s*(\d+)")
 _WHITESPACE_RUN = re.compile(r"\s+")
 
@@ -44,12 +48,31 @@ def span(attribute: str | None) -> int:
 
 
 def cell_text(cell: lxml.html.HtmlElement) -> str:
-    if not len(cell):  # text only, the most common cell: one line
+    if not len(cell):  # text only: one line
         return _flat(cell.text).strip()
+    filled = _FILLED_TEXT_NODES(cell)
+    if not filled:
+        return ""
+    if len(filled) == 1 and _visible(filled[0], cell):
+        # The most common cell (<td><p><span>12</span></p></td>): one text node and whitespace
+        # around it, which the lines below would strip or drop, so the text is that node's.
+        return _flat(str(filled[0])).strip()
     pieces = [_flat(cell.text)]
     _collect_children_text(cell, pieces)
     lines = (line.strip() for line in "".join(pieces).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _visible(text, cell: lxml.html.HtmlElement) -> bool:
+    """The text node (an lxml "smart string") is not inside a script, style or template of the cell."""
+    element = text.getparent()
+    if text.is_tail:  # the tail of an element is outside it, in its parent
+        element = element.getparent()
+    while element is not None and element is not cell:
+        if element.tag in INVISIBLE_TAGS:
+            return False
+        element = element.getparent()
+    return True
 
 
 def _flat(text: str | None) -> str:
