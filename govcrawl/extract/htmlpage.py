@@ -175,11 +175,16 @@ def _body_container(tree):
 def _labelled_lines(tree, body) -> dict[str, str]:
     """Short text nodes outside the body (来源：…, 发布时间：…) as `lines` meta, in page order.
 
-    Which of them carry the source and date is decided with the other metadata rules."""
-    inside = set(body.iter())
+    Which of them carry the source and date is decided with the other metadata rules. The
+    elements are visited in the order of `tree.iter()`, the body's never (most of the page)."""
     lines = []
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in SKIPPED or element in inside:
+    pending = [tree]
+    while pending:
+        element = pending.pop()
+        if element is body:
+            continue
+        pending.extend(reversed(element))
+        if not isinstance(element.tag, str) or element.tag in SKIPPED:
             continue
         for fragment in (element.text, element.tail):
             if fragment and not fragment.isspace():  # most are indentation: nothing to clean
