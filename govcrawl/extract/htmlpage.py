@@ -242,7 +242,10 @@ def _is_layout_table(table) -> bool:
     if table.xpath(".//table"):
         return True
     cells = table.xpath(".//td | .//th")
-    return len(cells) <= 1 or any(len(_clean(c.text_content())) > LAYOUT_CELL_CHARS for c in cells)
+    # Cleaning never lengthens a text: only a cell longer than the limit as it stands is cleaned.
+    return len(cells) <= 1 or any(
+        len(text) > LAYOUT_CELL_CHARS and len(_clean(text)) > LAYOUT_CELL_CHARS for text in (cell.text_content() for cell in cells)
+    )
 
 
 def _clean(text: str) -> str:

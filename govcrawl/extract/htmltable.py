@@ -41,7 +41,9 @@ def rows_from_html_table(table: lxml.html.HtmlElement) -> list[list[Cell]]:
 
 def span(attribute: str | None) -> int:
     """A rowspan/colspan attribute as a count ≥ 1; missing, "0" or junk count as 1."""
-    match = _LEADING_DIGITS.match(attribute or "")
+    if attribute is None:  # most cells
+        return 1
+    match = _LEADING_DIGITS.match(attribute)
     if not match:
         return 1
     return min(max(int(match.group(1)), 1), MAX_SPAN)
