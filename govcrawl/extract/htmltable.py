@@ -71,7 +71,7 @@ def _visible(text, cell: lxml.html.HtmlElement) -> bool:
     if text.is_tail:  # the tail of an element is outside it, in its parent
         element = element.getparent()
     while element is not None and element is not cell:
-        if element.tag in INVISIBLE_TAGS:
+        if isinstance(element.tag, str) and element.tag.lower() in INVISIBLE_TAGS:
             return False
         element = element.getparent()
     return True
