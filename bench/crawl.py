@@ -17,7 +17,12 @@ process:
 
 Memory is sampled from /proc every 0.2 s as PSS (shared pages counted once) over the whole process
 tree of each crawl — Scrapy, and the Playwright driver and Chromium when lists are built by script
-(`--script-lists-every N`: every N-th column; the floor reads only the static lists).
+(`--script-lists-every N`: every N-th column; the floor reads only the static lists). CPU seconds
+are those of each crawl's process tree (its extraction workers included; not the replica server's,
+which runs in this process and serves every mode alike), from the kernel's accounting of the
+finished processes: on a machine busy with other work they move far less than wall-clock time.
+The last line compares `single` with `floor`: wall-clock time and CPU time, govcrawl's over the
+bare crawl's.
 """
 
 from __future__ import annotations
@@ -94,8 +99,9 @@ def tree_pss_kib(root_pids: list[int]) -> int:
     return total
 
 
-def measure(commands: list[list[str]], cwd: Path, env: dict) -> tuple[float, int, list[int]]:
-    """Run the commands at once; (seconds until the last exits, peak PSS KiB of all, exit codes)."""
+def measure(commands: list[list[str]], cwd: Path, env: dict) -> tuple[float, float, int, list[int]]:
+    """Run the commands at once; (seconds until the last exits, CPU seconds of their process trees,
+    peak PSS KiB of all, exit codes)."""
     started = time.perf_counter()
     processes = [subprocess.Popen(command, cwd=cwd, env=env) for command in commands]
     peak, done = 0, threading.Event()
@@ -108,10 +114,16 @@ def measure(commands: list[list[str]], cwd: Path, env: dict) -> tuple[float, int
 
     sampler = threading.Thread(target=sample)
     sampler.start()
-    codes = [p.wait() for p in processes]
+    codes, cpu = [], 0.0
+    for process in processes:
+        # wait4: the process's rusage, with that of the descendants it waited for (its workers).
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        codes.append(process.returncode)
+        cpu += usage.ru_utime + usage.ru_stime
     done.set()
     sampler.join()
-    return time.perf_counter() - started, peak, codes
+    return time.perf_counter() - started, cpu, peak, codes
 
 
 def records_in(output: Path) -> int:
@@ -133,20 +145,21 @@ def main() -> int:
             print(f"site: {pages} pages ({len(built['lists'])} static list pages, {len(built['script_lists'])} lists "
                   f"built by script, {len(built['reports'])} reports)")
             env = dict(os.environ, GOVCRAWL_PORTAL_DIRS=built["portal_dirs"], SCRAPY_SETTINGS_MODULE="govcrawl.settings")
-            print("| mode | processes | pages | records | seconds | pages/s | peak memory (PSS) |")
-            print("|---|---|---|---|---|---|---|")
+            print("| mode | processes | pages | records | seconds | pages/s | CPU seconds | peak memory (PSS) |")
+            print("|---|---|---|---|---|---|---|---|")
+            measured = {}
             for mode in args.modes.split(","):
                 output = work / f"output-{mode}"
                 crawl = [sys.executable, "-m", "scrapy", "crawl", SPIDER, "-s", f"REPLICA_URL={replica.url}",
                          "-s", f"OUTPUT_DIR={output}", *FAST]
                 served_before, extra = len(replica.requests), ""
                 if mode == "single":
-                    seconds, peak, codes = measure([crawl], ROOT, env)
+                    seconds, cpu, peak, codes = measure([crawl], ROOT, env)
                     records = records_in(output)
                 elif mode == "redis":
                     with LocalRedis() as redis_server:
                         shared = crawl + ["-s", f"REDIS_URL={redis_server.url}"]
-                        seconds, peak, codes = measure([shared, shared], ROOT, env)
+                        seconds, cpu, peak, codes = measure([shared, shared], ROOT, env)
                         extra = f" + Redis {redis_server.client.info('memory')['used_memory_peak'] / 2**20:.1f} MiB"
                     records = records_in(output)
                 elif mode == "floor":
@@ -155,14 +168,18 @@ def main() -> int:
                     floor = [sys.executable, "-m", "scrapy", "runspider", str(work / "floor.py"),
                              "-a", f"start={replica.url}/_site/{HOST}/gknb/", "-o", str(output / "items.jsonl"), *FAST]
                     output.mkdir()
-                    seconds, peak, codes = measure([floor], work, bare_env)
+                    seconds, cpu, peak, codes = measure([floor], work, bare_env)
                     records = len((output / "items.jsonl").read_bytes().splitlines())
                 else:
                     parser.error(f"unknown mode {mode!r}")
                 served = len(replica.requests) - served_before
                 failed += any(codes)
-                print(f"| {mode} | {len(codes)} | {served} | {records} | {seconds:.1f} | {served / seconds:.1f} | "
+                measured[mode] = (seconds, cpu)
+                print(f"| {mode} | {len(codes)} | {served} | {records} | {seconds:.1f} | {served / seconds:.1f} | {cpu:.1f} | "
                       f"{peak / 1024:.0f} MiB{extra} |" + (f" exit {codes}" if any(codes) else ""), flush=True)
+            if "single" in measured and "floor" in measured:
+                (seconds, cpu), (floor_seconds, floor_cpu) = measured["single"], measured["floor"]
+                print(f"govcrawl / bare Scrapy: wall-clock time {seconds / floor_seconds:.2f}x, CPU time {cpu / floor_cpu:.2f}x")
     return 1 if failed else 0
 
 

@@ -3,10 +3,14 @@
     .venv/bin/python bench/extract.py [--repeat N] [--shared DIR]
 
 Every tool runs in a fresh process over the same files N times; the figures are reports (files)
-per second and the peak resident memory of that process. `govcrawl` reads every seed and
-sample (HTML, text, PDF, DOCX), `govcrawl html` only the HTML files; trafilatura's `extract()` (main text only) and
-`pandas.read_html` (tables only) read the same HTML files, so the comparison on HTML is like
-for like in input, not in output: govcrawl does both jobs and more (metadata, sections, checks).
+per second of wall-clock time, per second of the process's CPU time (`time.process_time`: every
+tool reads on one core, so this is files per second per core, and it holds on a machine busy with
+other work, which the wall-clock figure does not), and the peak resident memory of that process.
+`govcrawl` reads every seed and sample (HTML, text, PDF, DOCX), `govcrawl html` only the HTML
+files, `govcrawl pdf` only the PDF (its time is also given per page); trafilatura's `extract()`
+(main text only) and `pandas.read_html` (tables only) read the same HTML files, so the comparison
+on HTML is like for like in input, not in output: govcrawl does both jobs and more (metadata,
+sections, checks).
 """
 
 from __future__ import annotations
@@ -48,18 +52,31 @@ def _pandas(raw: bytes, name: str) -> None:
         pass  # "No tables found"
 
 
-# tool → (reader, whether it reads every seed and sample or the HTML files only)
+# tool → (reader, the suffixes of the seeds and samples it reads; None: every file)
 TOOLS = {
-    "govcrawl": (_govcrawl, False),
-    "govcrawl html": (_govcrawl, True),
-    "trafilatura": (_trafilatura, True),
-    "pandas.read_html": (_pandas, True),
+    "govcrawl": (_govcrawl, None),
+    "govcrawl html": (_govcrawl, HTML_SUFFIXES),
+    "govcrawl pdf": (_govcrawl, {".pdf"}),
+    "trafilatura": (_trafilatura, HTML_SUFFIXES),
+    "pandas.read_html": (_pandas, HTML_SUFFIXES),
 }
 
 
 def files_for(tool: str, shared: Path) -> list[Path]:
     files = sorted((shared / "seeds").glob("*")) + sorted((shared / "samples").glob("*"))
-    return [f for f in files if f.suffix in HTML_SUFFIXES] if TOOLS[tool][1] else files
+    suffixes = TOOLS[tool][1]
+    return files if suffixes is None else [f for f in files if f.suffix in suffixes]
+
+
+def pdf_pages(files: list[Path]) -> int:
+    import pdfplumber
+
+    pages = 0
+    for file in files:
+        if file.suffix == ".pdf":
+            with pdfplumber.open(file) as pdf:
+                pages += len(pdf.pages)
+    return pages
 
 
 def run_tool(tool: str, shared: Path, repeat: int) -> dict:
@@ -67,19 +84,23 @@ def run_tool(tool: str, shared: Path, repeat: int) -> dict:
     inputs = [(f.read_bytes(), f.name) for f in files_for(tool, shared)]
     read = TOOLS[tool][0]
     read(*inputs[0])  # imports and first-use caches are not part of the rate
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     for _ in range(repeat):
         for raw, name in inputs:
             read(raw, name)
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - started_cpu
     parsed = len(inputs) * repeat
+    pages = pdf_pages(files_for(tool, shared)) * repeat
     return {
         "tool": tool,
         "files": len(inputs),
         "parsed": parsed,
         "seconds": round(seconds, 3),
         "per_second": round(parsed / seconds, 1),
+        "cpu_seconds": round(cpu_seconds, 3),
+        "per_cpu_second": round(parsed / cpu_seconds, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "pdf_pages": pages,
     }
 
 
@@ -92,14 +113,21 @@ def main() -> int:
     if args.tool:
         print(json.dumps(run_tool(args.tool, args.shared, args.repeat)))
         return 0
-    print(f"{'tool':<18} {'files':>5} {'parsed':>6} {'seconds':>8} {'files/s':>8} {'peak RSS MB':>11}")
+    print(f"{'tool':<18} {'files':>5} {'parsed':>6} {'seconds':>8} {'files/s':>8} {'CPU s':>7} "
+          f"{'files/s/core':>12} {'peak RSS MB':>11}")
+    pdf = None
     for tool in TOOLS:
         child = subprocess.run(
             [sys.executable, __file__, "--tool", tool, "--repeat", str(args.repeat), "--shared", str(args.shared)],
             capture_output=True, text=True, check=True,
         )
         r = json.loads(child.stdout)
-        print(f"{r['tool']:<18} {r['files']:>5} {r['parsed']:>6} {r['seconds']:>8} {r['per_second']:>8} {r['peak_rss_mb']:>11}")
+        print(f"{r['tool']:<18} {r['files']:>5} {r['parsed']:>6} {r['seconds']:>8} {r['per_second']:>8} {r['cpu_seconds']:>7} "
+              f"{r['per_cpu_second']:>12} {r['peak_rss_mb']:>11}")
+        pdf = r if tool == "govcrawl pdf" else pdf
+    if pdf and pdf["pdf_pages"]:
+        print(f"PDF: {pdf['pdf_pages'] // args.repeat} pages a read, {1000 * pdf['seconds'] / pdf['pdf_pages']:.0f} ms per page "
+              f"({1000 * pdf['cpu_seconds'] / pdf['pdf_pages']:.0f} ms of CPU)")
     return 0
 
 

@@ -67,8 +67,8 @@ ITEM_PIPELINES = {
     "govcrawl.pipelines.attachments.AttachmentsPipeline": 200,
     "govcrawl.pipelines.extract.ExtractPipeline": 300,
     "govcrawl.pipelines.one_record.OneRecordPerReport": 400,
-    # Every record against the shipped JSON Schema (crawl health, below).
-    "spidermon.contrib.scrapy.pipelines.ItemValidationPipeline": 800,
+    # Every record against the shipped JSON Schema (crawl health, below): Spidermon's validation, compiled.
+    "govcrawl.pipelines.validation.ItemValidation": 800,
 }
 # The one place a crawl writes (env GOVCRAWL_OUTPUT_DIR; default ./output): each run's own files
 # under runs/<spider>/<run id>/, latest/<spider> → the latest good run, raw/ (govcrawl/runs.py).

@@ -1,6 +1,8 @@
 """Decoding: byte-order marks, declared charsets, wrong declarations, unreadable input."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govcrawl.extract import ExtractionError, extract
 from govcrawl.extract.decoding import declared_charset, decode
@@ -82,3 +84,13 @@ def test_control_characters_are_exactly_unicodes_less_the_four_text_uses():
     wrong = [hex(cp) for cp in range(0x110000)
              if bool(CONTROL_CHARACTERS.fullmatch(chr(cp))) != (unicodedata.category(chr(cp)) == "Cc" and chr(cp) not in "\t\n\r\f")]
     assert wrong == []
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.characters(max_codepoint=0x3000), max_size=40))
+def test_control_characters_counted_in_utf8_bytes_as_in_the_text(text):
+    """Pages read as UTF-8 have their control characters counted in the bytes (faster): the
+    share is the one the regular expression gives over the text, C1 controls (0xC2 …) included."""
+    from govcrawl.extract.decoding import _control_share
+
+    assert _control_share(text, text.encode("utf-8")) == _control_share(text)

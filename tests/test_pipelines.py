@@ -50,7 +50,7 @@ def crawler(tmp_path):
 
 def test_a_dict_page_is_stored_by_sha256_and_read_into_its_record(crawler, tmp_path):
     item = page_item(HTML_REPORT)
-    assert RawStorePipeline.from_crawler(crawler).process_item(item) is item
+    assert asyncio.run(RawStorePipeline.from_crawler(crawler).process_item(item)) is item
     digest = hashlib.sha256(item["body"]).hexdigest()
     assert (tmp_path / "raw" / digest[:2] / digest).read_bytes() == item["body"]
     report = extracted(crawler, item)
@@ -82,7 +82,7 @@ def test_items_that_are_not_pages_pass_untouched(crawler, tmp_path):
     report = Report(record={"url": HTML_REPORT["url"]}, cells=[])
     raw = RawStorePipeline.from_crawler(crawler)
     for item in (report, {"url": HTML_REPORT["url"]}):
-        assert raw.process_item(item) is item
+        assert asyncio.run(raw.process_item(item)) is item
         assert extracted(crawler, item) is item
     assert not (tmp_path / "raw").exists()
 
@@ -114,3 +114,28 @@ def test_fetched_files_go_on_with_their_bytes_and_failures_with_their_error(tmp_
     assert dead == {"url": urls[1], "error": "HTTP 404"}
     assert gone["url"] == urls[2] and gone["error"].startswith("stored but not readable:")
     assert crawler.stats.get_value("govcrawl/errors/attachment") == 2
+
+
+def test_compiled_validation_gives_spidermons_verdict_and_messages_on_real_records():
+    """The validation pipeline checks items with the schema compiled once; on valid and broken
+    copies of a real page's record it answers exactly what Spidermon's own validator answers."""
+    from spidermon.contrib.validation import JSONSchemaValidator
+
+    from govcrawl.extract import extract
+    from govcrawl.pipelines.validation import CompiledSchemaValidator
+    from govcrawl.schema import report_item_schema
+
+    extraction = extract(served(HTML_REPORT["url"]), url=HTML_REPORT["url"], portal="tianqiao")
+    assert extraction.cells  # the statutory tables were read: the cell schema is exercised too
+    valid = {"record": extraction.record, "cells": extraction.cells}
+    broken = [
+        {"record": extraction.record | {"year": "2020"}, "cells": extraction.cells},
+        {"record": {k: v for k, v in extraction.record.items() if k != "sha256"}, "cells": extraction.cells},
+        {"record": extraction.record, "cells": [extraction.cells[0] | {"value": "12"}, *extraction.cells[1:]]},
+        {"record": extraction.record | {"flags": ["Not a flag"]}, "cells": []},
+    ]
+    compiled, spidermon = CompiledSchemaValidator(report_item_schema()), JSONSchemaValidator(report_item_schema())
+    assert compiled.validate(valid) == (True, {}) == spidermon.validate(valid)
+    for item in broken:
+        verdict = compiled.validate(item)
+        assert verdict[0] is False and verdict == spidermon.validate(item)

@@ -132,6 +132,33 @@ def test_rows_from_html_table_keeps_line_breaks_and_parses_spans():
     ]
 
 
+# Cell markup: text with the whitespace reports use, wrappers, line breaks, comments and scripts.
+CELL_TEXT = st.lists(st.sampled_from(["1", "2", "结", "果", " ", "\n", "\t", "&nbsp;", "\u3000"]), max_size=6).map("".join)
+CELL_MARKUP = st.recursive(
+    CELL_TEXT,
+    lambda inner: st.tuples(st.sampled_from(["span", "p", "font", "div", "br", "!--", "script"]), st.lists(inner, max_size=3)).map(
+        lambda tag_children: (
+            "<br>" if tag_children[0] == "br"
+            else f"<!--{''.join(tag_children[1])}-->" if tag_children[0] == "!--"
+            else f"<{tag_children[0]}>{''.join(tag_children[1])}</{tag_children[0]}>"
+        )
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(CELL_MARKUP, max_size=4).map("".join))
+def test_a_cell_with_one_text_node_reads_as_the_full_walk_reads_it(markup):
+    """Most cells hold one text node in wrappers, read without walking the cell; a script with
+    text added to the cell makes it a cell of two text nodes, read by the walk, and changes nothing."""
+    def cell_text(inner: str) -> str:
+        table = lxml.html.fromstring(f"<table><tr><td>{inner}</td></tr></table>")
+        return rows_from_html_table(table)[0][0].text
+
+    assert cell_text(markup) == cell_text(markup + "<script>var hidden = 1;</script>")
+
+
 # --- values and labels -------------------------------------------------------------------------
 
 

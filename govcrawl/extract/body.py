@@ -9,7 +9,7 @@ portal needs a rule of its own here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from govcrawl.extract.chrome import clean_lines
 from govcrawl.extract.document import Block, Document
@@ -62,7 +62,7 @@ def _without_chrome(blocks: list[Block]) -> list[Block]:
         if block.kind != "text":
             kept.append(block)
             continue
-        kept.extend(replace(block, text=line) for line in clean_lines([block.text]))
+        kept.extend(Block(block.kind, line, block.rows) for line in clean_lines([block.text]))
     return kept
 
 

@@ -53,7 +53,10 @@ CHROME_FRAGMENTS: tuple[tuple[str, str], ...] = (
     ("docx_text", r"\[(image|bookmark):[^\]]*\]"),  # placeholders of a Word export
 )
 
-_LINE = re.compile("|".join(f"(?:{pattern})" for _family, pattern in CHROME_LINES))
+# The rules anchored at the line's start are tried there only: one alternation of all rules,
+# searched, would try every rule at every character of every paragraph.
+_LINE_START = re.compile("|".join(f"(?:{pattern})" for _family, pattern in CHROME_LINES if pattern.startswith("^")))
+_LINE_ANYWHERE = re.compile("|".join(f"(?:{pattern})" for _family, pattern in CHROME_LINES if not pattern.startswith("^")))
 _FRAGMENT = re.compile("|".join(f"(?:{pattern})" for _family, pattern in CHROME_FRAGMENTS))
 _SPACES = re.compile(r"\s+")
 
@@ -63,7 +66,8 @@ def without_chrome_fragments(line: str) -> str:
 
 
 def is_chrome_line(line: str) -> bool:
-    return bool(_LINE.search(_SPACES.sub("", nfkc(line))))
+    compact = _SPACES.sub("", nfkc(line))
+    return bool(_LINE_START.match(compact) or _LINE_ANYWHERE.search(compact))
 
 
 def clean_lines(lines: list[str]) -> list[str]:

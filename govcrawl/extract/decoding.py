@@ -61,18 +61,19 @@ def declared_charset(raw: bytes, content_type: str | None = None) -> str | None:
 def decode(raw: bytes, content_type: str | None = None) -> str:
     if not raw.strip():
         raise ExtractionError("empty body")
-    text = _decode(raw, content_type)
-    if text is None or _control_share(text) > MAX_CONTROL_SHARE:
+    text, as_utf8 = _decode(raw, content_type)
+    if text is None or _control_share(text, raw if as_utf8 else None) > MAX_CONTROL_SHARE:
         raise ExtractionError("undecodable bytes: no text encoding fits")
     return text.lstrip("\ufeff")
 
 
-def _decode(raw: bytes, content_type: str | None) -> str | None:
+def _decode(raw: bytes, content_type: str | None) -> tuple[str | None, bool]:
+    """The text, and whether it is `raw` read as UTF-8 as it stands."""
     for bom, codec in BOMS:
         if raw.startswith(bom):
-            return raw.decode(codec, errors="replace")
+            return raw.decode(codec, errors="replace"), False
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8"), True
     except UnicodeDecodeError as error:
         if error.reason == "unexpected end of data":
             # The first bad byte is a character cut in half at the very end: the transfer or the
@@ -83,21 +84,32 @@ def _decode(raw: bytes, content_type: str | None) -> str | None:
     declared = declared_charset(raw, content_type)
     if declared and declared not in ("utf-8", "utf8"):
         try:
-            return raw.decode(declared)
+            return raw.decode(declared), False
         except UnicodeDecodeError:
             pass
     best = charset_normalizer.from_bytes(raw).best()
-    return str(best) if best is not None else None
+    return (str(best) if best is not None else None), False
 
 
 # Unicode's control characters (category Cc: U+0000–U+001F and U+007F–U+009F) but the four that
 # text uses (tab, line feed, form feed, carriage return). A regular expression over the ranges,
 # not unicodedata.category per character: that loop was most of the time of reading a page.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# The same characters' bytes in UTF-8: those below U+0080 are their own byte (no other character's
+# bytes go below 0x80), U+0080–U+009F are 0xC2 followed by a continuation byte.
+C0_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+C1_LEAD_BYTE = b"\xc2"
 
 
-def _control_share(text: str) -> float:
-    return len(CONTROL_CHARACTERS.findall(text)) / max(len(text), 1)
+def _control_share(text: str, utf8: bytes | None = None) -> float:
+    """The share of control characters in `text`. Given `utf8`, the bytes `text` was read from as
+    UTF-8, they are counted in the bytes where no C1 control can be there: ten times faster than
+    the regular expression over the text."""
+    if utf8 is not None and C1_LEAD_BYTE not in utf8:
+        controls = len(utf8) - len(utf8.translate(None, C0_CONTROL_BYTES))
+    else:
+        controls = len(CONTROL_CHARACTERS.findall(text))
+    return controls / max(len(text), 1)
 
 
 def nfkc(text: str) -> str:

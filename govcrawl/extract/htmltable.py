@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import lxml.html
+from lxml import etree
 
 from govcrawl.extract.document import Cell
 
@@ -19,6 +20,9 @@ INVISIBLE_TAGS = frozenset({"script", "style", "template"})
 # A junk span such as colspan="9999" must not blow up the grid; no real report table comes close.
 MAX_SPAN = 100
 
+# The cell's text nodes that hold more than XPath's whitespace (space, tab, CR, LF: a subset of
+# Python's \s, so a node blank here is blank for _flat too).
+_FILLED_TEXT_NODES = etree.XPath(".//text()[normalize-space()]")
 _LEADING_DIGITS = re.compile(r"\s*(\d+)")
 _WHITESPACE_RUN = re.compile(r"\s+")
 
@@ -37,33 +41,59 @@ def rows_from_html_table(table: lxml.html.HtmlElement) -> list[list[Cell]]:
 
 def span(attribute: str | None) -> int:
     """A rowspan/colspan attribute as a count ≥ 1; missing, "0" or junk count as 1."""
-    match = _LEADING_DIGITS.match(attribute or "")
+    if attribute is None:  # most cells
+        return 1
+    match = _LEADING_DIGITS.match(attribute)
     if not match:
         return 1
     return min(max(int(match.group(1)), 1), MAX_SPAN)
 
 
 def cell_text(cell: lxml.html.HtmlElement) -> str:
+    if not len(cell):  # text only: one line
+        return _flat(cell.text).strip()
+    filled = _FILLED_TEXT_NODES(cell)
+    if not filled:
+        return ""
+    if len(filled) == 1 and _visible(filled[0], cell):
+        # The most common cell (<td><p><span>12</span></p></td>): one text node and whitespace
+        # around it, which the lines below would strip or drop, so the text is that node's.
+        return _flat(str(filled[0])).strip()
     pieces = [_flat(cell.text)]
     _collect_children_text(cell, pieces)
     lines = (line.strip() for line in "".join(pieces).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
+def _visible(text, cell: lxml.html.HtmlElement) -> bool:
+    """The text node (an lxml "smart string") is not inside a script, style or template of the cell."""
+    element = text.getparent()
+    if text.is_tail:  # the tail of an element is outside it, in its parent
+        element = element.getparent()
+    while element is not None and element is not cell:
+        if isinstance(element.tag, str) and element.tag.lower() in INVISIBLE_TAGS:
+            return False
+        element = element.getparent()
+    return True
+
+
 def _flat(text: str | None) -> str:
     """Source text with every whitespace run (newlines of the HTML source, &nbsp;) as one space."""
-    return _WHITESPACE_RUN.sub(" ", text or "")
+    return _WHITESPACE_RUN.sub(" ", text) if text else ""
 
 
 def _collect_children_text(element: lxml.html.HtmlElement, pieces: list[str]) -> None:
     for child in element:
+        tag = child.tag
         # Comments and processing instructions have a non-string tag; only their tail is content.
-        if isinstance(child.tag, str) and child.tag.lower() not in INVISIBLE_TAGS:
-            breaks_line = child.tag.lower() in LINE_BREAKING_TAGS
+        if isinstance(tag, str) and (tag := tag.lower()) not in INVISIBLE_TAGS:
+            breaks_line = tag in LINE_BREAKING_TAGS
             if breaks_line:
                 pieces.append("\n")
-            pieces.append(_flat(child.text))
+            if child.text:
+                pieces.append(_flat(child.text))
             _collect_children_text(child, pieces)
             if breaks_line:
                 pieces.append("\n")
-        pieces.append(_flat(child.tail))
+        if child.tail:
+            pieces.append(_flat(child.tail))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import govcrawl
 from govcrawl.extract.body import ReportBody, report_body
 from govcrawl.extract.checks import run_checks
+from govcrawl.extract.decoding import nfkc
 from govcrawl.extract.document import Block, Document
 from govcrawl.extract.flags import source_flags
 from govcrawl.extract.cell_text import confidence_of
@@ -93,6 +94,7 @@ class Reading:
 def read_document(document: Document, *, via: str, image_only: bool = False, traditional: bool = False) -> Reading:
     body = report_body(document)
     text, offsets = _text_and_offsets(body.blocks)
+    matched = nfkc(text)  # the form figures and the period are matched in (each function takes it again, at no cost)
     table_blocks = [b for b in body.blocks if b.kind == "table"]
     return Reading(
         document=document,
@@ -103,9 +105,9 @@ def read_document(document: Document, *, via: str, image_only: bool = False, tra
         text=text,
         offsets=offsets,
         sections=find_sections(text, _table_spans(body.blocks, offsets, text)),
-        stats=stated_figures(text),
+        stats=stated_figures(matched),
         tables=read_tables(table_blocks) if table_blocks else TableReading(),
-        period=statistics_period(text),
+        period=statistics_period(matched),
     )
 
 

@@ -8,6 +8,7 @@ which a character-by-character conversion would get wrong.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
 
 import opencc
@@ -23,14 +24,16 @@ def _converter(config: str) -> opencc.OpenCC:
 
 
 def is_traditional(text: str) -> bool:
-    han = HAN.findall(text)
+    han = Counter(HAN.findall(text))
     if not han:
         return False
-    to_simplified = _converter("t2s")
-    distinct = set(han)
-    traditional_only = {ch for ch in distinct if to_simplified.convert(ch) != ch}
-    count = sum(1 for ch in han if ch in traditional_only)
-    return count / len(han) >= TRADITIONAL_SHARE
+    count = sum(n for ch, n in han.items() if _is_traditional_only(ch))
+    return count / han.total() >= TRADITIONAL_SHARE
+
+
+@cache  # a few thousand Han characters in all: each is converted once per process
+def _is_traditional_only(char: str) -> bool:
+    return _converter("t2s").convert(char) != char
 
 
 def to_simplified(text: str) -> str:

@@ -80,6 +80,8 @@ ZERO_PATTERNS: tuple[tuple[str, str], ...] = (
 
 _COMPILED = tuple((key, re.compile(pattern), re.compile(gate) if gate else None) for key, pattern, gate in STAT_PATTERNS)
 _ZERO = tuple((key, re.compile(pattern)) for key, pattern in ZERO_PATTERNS)
+_STATED_COUNT = re.compile(r"\d[件条起宗]")
+_NEGATION = re.compile(r"[未没无]")
 SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 CLAUSE_END = re.compile(r"[,，:：]")
 KEY_ORDER = tuple(dict.fromkeys(key for key, _, _ in STAT_PATTERNS))
@@ -91,6 +93,7 @@ COUNT_UNITS = r"件条次篇起宗个"
 _SPACE_BY_DIGIT = re.compile(rf"(?<=[\d{CJK}])[ \u00a0\u3000]+(?=\d)|(?<=\d)[ \u00a0\u3000]+(?=[{CJK}])")
 _SPACED_DIGITS = re.compile(rf"(?<![\d.])\d(?: \d)+(?= ?[{COUNT_UNITS}])")
 _CHINESE_NUMBER = re.compile(rf"(?<![第零〇一二两三四五六七八九十百千万])([零〇一二两三四五六七八九十百千万]+)(?=[{COUNT_UNITS}])")
+_COUNT = re.compile(rf"\d\s*[{COUNT_UNITS}]")  # a figure in a clause: no statement of nothing
 _DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _MULTIPLIERS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
@@ -130,15 +133,17 @@ def stated_figures(text: str) -> dict[str, int]:
     stats: dict[str, int] = {}
     for sentence in SENTENCE_END.split(prose_form(text)):
         sentence = sentence.strip()
-        for key, pattern, gate in _COMPILED:
+        # Every figure pattern ends in a count (N件, N条, N起, N宗): a sentence without one is not tried.
+        for key, pattern, gate in _COMPILED if _STATED_COUNT.search(sentence) else ():
             if key in stats or (gate and not gate.search(sentence)):
                 continue
             found = pattern.search(sentence)
             if found:
                 stats[key] = int(found.group("n").replace(",", ""))
         for clause in CLAUSE_END.split(sentence):
-            for key, pattern in _ZERO:
-                if key not in stats and pattern.search(clause.strip()) and not re.search(rf"\d\s*[{COUNT_UNITS}]", clause):
+            # Every statement of nothing says 未, 没有 or 无.
+            for key, pattern in _ZERO if _NEGATION.search(clause) else ():
+                if key not in stats and pattern.search(clause.strip()) and not _COUNT.search(clause):
                     stats[key] = 0
     return {key: stats[key] for key in KEY_ORDER if key in stats}
 

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 GOV2019, GOV2021 = "gov2019", "gov2021"
 
@@ -181,15 +182,23 @@ class SourceLabel:
     key: str  # the comparable text after the enumerator
 
 
+# The label functions are pure and meet the same texts on every line and every page (each table
+# reader compares a line's labels with its own candidates): their results are cached, bounded.
+LABEL_CACHE_SIZE = 16384
+
+
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
 def _compact(text: str) -> str:
     return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text).translate(_BRACKETS))
 
 
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
 def normalise(text: str) -> str:
     """NFKC, one bracket style, no whitespace, quotes or list punctuation."""
     return _NOISE.sub("", _compact(text))
 
 
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
 def label_key(text: str) -> str:
     """The comparable form of a label without enumerator: parenthetical instructions dropped."""
     key = normalise(text)
@@ -198,6 +207,7 @@ def label_key(text: str) -> str:
     return _UNCLOSED_PARENTHETICAL.sub("", key)
 
 
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
 def source_label(text: str) -> SourceLabel:
     compact = _compact(text)
     match = _ENUMERATOR.match(compact)
@@ -239,6 +249,7 @@ def best_match(label: SourceLabel, candidates: list[tuple[str, int | None, str]]
     return scored[0][1] if scored[0][0] - runner_up >= FUZZY_MARGIN else None
 
 
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
 def _similarity(key: str, canonical: str) -> float:
     return SequenceMatcher(None, key, label_key(canonical)).ratio()
 

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 # Ways of writing "nothing" in a value cell, after NFKC and whitespace removal.
 ZERO_MARKS = frozenset({"-", "--", "---", "—", "——", "–", "−", "/", "无", "不适用"})
@@ -33,6 +34,9 @@ class CellValue:
     blank: bool  # the source left the cell empty (a check on it is not assessable, not failed)
 
 
+# Value cells repeat ("0", "1", "/") on every line and every page: the parse of a text is cached.
+# CellValue is frozen, so a cached one can be shared.
+@lru_cache(maxsize=16384)
 def parse_value(text: str) -> CellValue | None:
     """The value a cell holds, or None when the text is not a value (a label, a remark)."""
     compact = _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
