@@ -1,5 +1,6 @@
-"""What the corpus makes of real crawls (tianjin with every district, tianqiao): reparse, the
-exports and their data package, the cross-year checks, the coverage report in Chromium.
+"""What the corpus makes of real crawls — the demo's (tianjin with every district, tianqiao,
+linhai), run once for the session: reparse, the exports and their data package, the cross-year
+checks, the coverage report in Chromium.
 
 Expected values come from the crawls' own feeds (reports.jsonl, cells.jsonl) and from
 ../shared/spec/report-format.md, never from the corpus code's output."""
@@ -22,9 +23,7 @@ import pyarrow.parquet as pq
 import pytest
 from frictionless import validate
 
-from .corpus_runs import crawl_run
-from .crawling import GENEROUS_SECONDS
-from .crawling import ROOT
+from .crawling import DEMO, GENEROUS_SECONDS, ROOT
 
 TABLES = ("reports", "cells", "panel", "checks", "codebook")
 APPLICATION_COLUMNS = ("natural_person", "org_commercial", "org_research", "org_public_welfare", "org_legal_service",
@@ -42,11 +41,14 @@ def _lines(path: Path) -> list[dict]:
         return list(reader)
 
 
+pytestmark = pytest.mark.crawls(DEMO)
+
+
 @pytest.fixture(scope="module")
-def output(tmp_path_factory):
-    output = tmp_path_factory.mktemp("corpus")
-    crawl_run(output, "tianjin", "scope=all")
-    crawl_run(output, "tianqiao")
+def output(crawls, tmp_path_factory):
+    """A copy of the OUTPUT_DIR `govcrawl demo` crawled into, as its crawls left it."""
+    output = tmp_path_factory.mktemp("corpus") / "output"
+    shutil.copytree(crawls[DEMO].out, output, symlinks=True, ignore=shutil.ignore_patterns("export", "coverage.html", "logs"))
     return output
 
 
@@ -62,10 +64,17 @@ def feeds(output):
 
 
 @pytest.fixture(scope="module")
-def exported(output, tmp_path_factory):
-    to = tmp_path_factory.mktemp("export")
-    govcrawl("export", str(output), "--to", str(to))
-    return to
+def exported(crawls):
+    """What the demo exported of its crawls (`govcrawl export`; the command itself is run below)."""
+    return crawls[DEMO].out / "export"
+
+
+@pytest.fixture(scope="module")
+def reparsed(output) -> tuple[Path, str]:
+    """`govcrawl reparse` of the output: its derivation's directory, and what it printed."""
+    done = govcrawl("reparse", str(output), "-s", f"EXTRACT_SECONDS={GENEROUS_SECONDS}")
+    (derivation,) = [p for p in (output / "derivations").iterdir()]
+    return derivation, done.stdout
 
 
 # --- reparse -------------------------------------------------------------------------------
@@ -75,11 +84,10 @@ def _file_hashes(directory: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.iterdir())}
 
 
-def test_reparse_reproduces_the_crawl_records_and_is_byte_identical_when_run_again(output, feeds):
+def test_reparse_reproduces_the_crawl_records_and_is_byte_identical_when_run_again(output, feeds, reparsed):
     _per_run, records, _cells = feeds
-    done = govcrawl("reparse", str(output), "-s", f"EXTRACT_SECONDS={GENEROUS_SECONDS}")
-    (derivation,) = [p for p in (output / "derivations").iterdir()]
-    assert derivation.name in done.stdout
+    derivation, printed = reparsed
+    assert derivation.name in printed
     first = _file_hashes(derivation)
     reparsed = {r["sha256"]: r for r in _lines(derivation / "reports.jsonl")}
     assert set(reparsed) == {r["sha256"] for r in records}
@@ -113,10 +121,9 @@ def test_reparse_reports_a_missing_raw_file_and_reads_the_rest(output, feeds, tm
 # --- exports -------------------------------------------------------------------------------
 
 
-def test_export_takes_the_newest_derivation_or_the_one_named(output, feeds, tmp_path):
+def test_export_takes_the_newest_derivation_or_the_one_named(output, feeds, reparsed, tmp_path):
     _per_run, records, _cells = feeds
-    govcrawl("reparse", str(output), "-s", f"EXTRACT_SECONDS={GENEROUS_SECONDS}")
-    (reparsed,) = [p.name for p in (output / "derivations").iterdir()]
+    reparsed = reparsed[0].name
     crawled = records[0]["extractor"]
     for name, expected in ((None, reparsed), (crawled, crawled), (reparsed, reparsed)):
         to = tmp_path / (name or "newest")
