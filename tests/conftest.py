@@ -30,6 +30,18 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
+def report_doc(shared) -> bytes:
+    """A real .doc: the national template filled with known numbers (tests/test_extract_docx.py),
+    converted to Word 97 by LibreOffice itself — once, for every test that reads one."""
+    from govcrawl.extract.legacy import convert
+
+    from .test_extract_docx import expected_tables, filled, table_values
+
+    template = (shared / "samples" / "template-gov2021-blank.docx").read_bytes()
+    return convert(filled(template, table_values(expected_tables())), suffix=".docx", target="doc", kind="DOCX")
+
+
+@pytest.fixture(scope="session")
 def crawls(request, tmp_path_factory):
     """Every crawl of the replica the suite reads, each run once; those the selected tests name
     in their `crawls` marks start at once, the demo (the longest) first, then in the tests' order."""
