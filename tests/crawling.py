@@ -196,13 +196,20 @@ OTHER_RUNS: dict[str, Callable[[Path], Any]] = {
 }
 
 
-def shared_run(name: str):
-    """Make `function(out)` the shared run `name`: run once per session, in the background, when a
-    selected test names it in its `crawls` mark; `crawls[name]` is what it returned."""
+# Shared runs that read another's result: name → that run's name.
+RUNS_AFTER: dict[str, str] = {}
 
-    def register(function: Callable[[Path], Any]):
+
+def shared_run(name: str, after: str | None = None):
+    """Make `function(out)` the shared run `name`: run once per session, in the background, when a
+    selected test names it in its `crawls` mark; `crawls[name]` is what it returned. With `after`
+    (another shared run, started first), it is `function(out, what that run returned)`."""
+
+    def register(function: Callable[..., Any]):
         assert name not in OTHER_RUNS, f"two shared runs named {name!r}"
         OTHER_RUNS[name] = function
+        if after:
+            RUNS_AFTER[name] = after
         return function
 
     return register
@@ -222,7 +229,12 @@ class SharedCrawls:
         for name in names:
             if name in self._runs:
                 continue
-            if name in OTHER_RUNS:
+            if name in RUNS_AFTER:
+                # Queued after the run it reads, which therefore has a thread first: no deadlock.
+                self.start(RUNS_AFTER[name])
+                self._runs[name] = self._pool.submit(lambda run, out, after: run(out, self[after]),
+                                                     OTHER_RUNS[name], self._directory(), RUNS_AFTER[name])
+            elif name in OTHER_RUNS:
                 self._runs[name] = self._pool.submit(OTHER_RUNS[name], self._directory())
             else:  # the spiders named, crawled together, where the first of them comes
                 together = self._pool.submit(crawl_several, spiders, self._directory())
