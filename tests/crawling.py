@@ -226,7 +226,8 @@ class SharedCrawls:
 
     def start(self, *names: str) -> None:
         spiders = [name for name in dict.fromkeys(names) if name not in self._runs and name not in OTHER_RUNS]
-        for name in names:
+        # Those that wait for another run last, so that they do not hold a thread while it runs.
+        for name in sorted(names, key=lambda name: name in RUNS_AFTER):
             if name in self._runs:
                 continue
             if name in RUNS_AFTER:
