@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 
 import jsonlines
 import pytest
@@ -14,6 +15,7 @@ from govcrawl import settings
 from replica.server import DEFAULT_SITES
 
 from .corpus_runs import crawl_run
+from .crawling import shared_run
 
 EDITED = "www.tjhd.gov.cn/zwgk/zfxxgk/zfxxgkqzf/qzf/zfxxgknb42/202503/t20250304_6873286.html"
 EDITED_URL = "https://" + EDITED
@@ -41,10 +43,15 @@ def _without_time(record: dict) -> dict:
     return {k: v for k, v in record.items() if k != "fetched_at"}
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    output = tmp_path_factory.mktemp("corpus")
-    sites = tmp_path_factory.mktemp("replica") / "sites"
+RECRAWLS = "hedong crawled four times into one corpus: incremental, again, after a change, in full"
+pytestmark = pytest.mark.crawls(RECRAWLS)
+
+
+@shared_run(RECRAWLS)
+def recrawl(out: Path):
+    """Run once for the session, in the background (tests/crawling.py)."""
+    output = out / "corpus"
+    sites = out / "replica" / "sites"
     shutil.copytree(DEFAULT_SITES, sites)
     first = crawl_run(output, "hedong", sites=sites, scrapy_settings=_options(True))  # no corpus yet: reads all
     again = crawl_run(output, "hedong", sites=sites, scrapy_settings=_options(True))
@@ -55,6 +62,11 @@ def runs(tmp_path_factory):
     changed = crawl_run(output, "hedong", sites=sites, scrapy_settings=_options(True))
     full = crawl_run(output, "hedong", sites=sites, scrapy_settings=_options(False))
     return [_run(run_dir) for run_dir in (first, again, changed, full)]
+
+
+@pytest.fixture(scope="module")
+def runs(crawls):
+    return crawls[RECRAWLS]
 
 
 def test_a_recrawl_of_an_unchanged_portal_reads_no_report_again_and_writes_the_same_feeds(runs):
