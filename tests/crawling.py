@@ -103,9 +103,10 @@ def on_domains(host: str, domains) -> bool:
     return any(host == domain or host.endswith(f".{domain}") for domain in domains)
 
 
-def run_scrapy(spider: str, replica_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+def run_scrapy(spider: str, replica_url: str, *args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`scrapy crawl spider` against the replica at `replica_url`, run in `cwd` with its run files
-    there too (nothing it writes can land in the checkout); a crawl that fails fails the test."""
+    there too (nothing it writes can land in the checkout), `env` added to its environment (not to
+    the session's: crawls run in the background meanwhile); a crawl that fails fails the test."""
     completed = subprocess.run(
         [
             sys.executable, "-m", "scrapy", "crawl", spider,
@@ -113,7 +114,7 @@ def run_scrapy(spider: str, replica_url: str, *args: str, cwd: Path) -> subproce
             "-s", f"REPLICA_URL={replica_url}", "-s", f"OUTPUT_DIR={cwd}",
             *args,
         ],
-        cwd=cwd, env=dict(os.environ, SCRAPY_SETTINGS_MODULE="govcrawl.settings"),
+        cwd=cwd, env=dict(os.environ, SCRAPY_SETTINGS_MODULE="govcrawl.settings", **(env or {})),
         capture_output=True, text=True, timeout=300,
     )
     assert_succeeded(completed, f"{spider} {args}")
