@@ -19,9 +19,8 @@ import pytest
 from govcrawl.corpus.catalogue import CATALOGUE_FILE, open_catalogue
 from govcrawl.corpus.ingest import ingest_output
 from govcrawl.corpus.records import SEVERAL_REPORTS_FLAG, current_reports
-from replica.server import DEFAULT_SITES
 
-from .corpus_runs import crawl_run
+from .corpus_runs import crawl_run, output_and_sites
 from .crawling import ROOT, expectations, shared_run
 
 HOST = "https://www.tjhd.gov.cn"
@@ -97,9 +96,7 @@ pytestmark = pytest.mark.crawls(TWO_STATES)
 @shared_run(TWO_STATES)
 def crawl_two_states(out: Path):
     """Run once for the session, in the background (tests/crawling.py)."""
-    output = out / "corpus"
-    sites = out / "replica" / "sites"
-    shutil.copytree(DEFAULT_SITES, sites)
+    output, sites = output_and_sites(out)
     first_run = crawl_run(output, "hedong", sites=sites, scrapy_settings=FETCH_LOG)
     first = {r["url"]: r for r in _lines(first_run / "reports.jsonl")}
     later_state(sites, first[HOST + EDITED]["tables"]["active_disclosure"]["admin_licensing"]["decisions"])

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import jsonlines
 import pytest
 
 from govcrawl import settings
-from replica.server import DEFAULT_SITES
 
-from .corpus_runs import crawl_run
+from .corpus_runs import crawl_run, output_and_sites
 from .crawling import shared_run
 
 EDITED = "www.tjhd.gov.cn/zwgk/zfxxgk/zfxxgkqzf/qzf/zfxxgknb42/202503/t20250304_6873286.html"
@@ -50,9 +48,7 @@ pytestmark = pytest.mark.crawls(RECRAWLS)
 @shared_run(RECRAWLS)
 def recrawl(out: Path):
     """Run once for the session, in the background (tests/crawling.py)."""
-    output = out / "corpus"
-    sites = out / "replica" / "sites"
-    shutil.copytree(DEFAULT_SITES, sites)
+    output, sites = output_and_sites(out)
     first = crawl_run(output, "hedong", sites=sites, scrapy_settings=_options(True))  # no corpus yet: reads all
     again = crawl_run(output, "hedong", sites=sites, scrapy_settings=_options(True))
     page = sites / EDITED
