@@ -17,7 +17,7 @@ def shared() -> Path:
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "crawls(*names): the shared crawls a test reads (tests/crawling.py), started with the session"
+        "markers", "crawls(*names): the shared crawls and runs a test reads (tests/crawling.py), started with the session"
     )
 
 
@@ -30,9 +30,22 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
+def report_doc(shared) -> bytes:
+    """A real .doc: the national template filled with known numbers (tests/test_extract_docx.py),
+    converted to Word 97 by LibreOffice itself — once, for every test that reads one."""
+    from govcrawl.extract.legacy import convert
+
+    from .test_extract_docx import expected_tables, filled, table_values
+
+    template = (shared / "samples" / "template-gov2021-blank.docx").read_bytes()
+    return convert(filled(template, table_values(expected_tables())), suffix=".docx", target="doc", kind="DOCX")
+
+
+@pytest.fixture(scope="session")
 def crawls(request, tmp_path_factory):
-    """Every crawl of the replica the suite reads, each run once; those the selected tests name
-    in their `crawls` marks start at once, the demo (the longest) first, then in the tests' order."""
+    """Every crawl of the replica the suite reads, and the runs test modules share (`shared_run`),
+    each run once; those the selected tests name in their `crawls` marks start at once, the demo
+    (the longest) first, then in the tests' order."""
     shared_crawls = SharedCrawls(tmp_path_factory.mktemp("crawls"))
     named = dict.fromkeys(name for item in request.session.items for mark in item.iter_markers("crawls") for name in mark.args)
     shared_crawls.start(*sorted(named, key=lambda name: name != DEMO))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from replica.server import DEFAULT_SITES, ReplicaServer
@@ -20,3 +21,10 @@ def crawl_run(output: Path, spider: str, *arguments: str, sites: Path = DEFAULT_
     (run_dir,) = set((output / "runs" / spider).glob("*")) - before
     assert (run_dir / "stats.json").is_file()
     return run_dir
+
+
+def output_and_sites(out: Path) -> tuple[Path, Path]:
+    """An OUTPUT_DIR to crawl into and a copy of the replica's site trees to change, both in `out`."""
+    sites = out / "replica" / "sites"
+    shutil.copytree(DEFAULT_SITES, sites)
+    return out / "corpus", sites

@@ -4,20 +4,24 @@ the real Scrapy engine over real HTTP to the replica — and reading back what t
 Every crawl the suite reads runs once per test session, shared by every test that reads it:
 `SharedCrawls` starts those the selected tests name (their `crawls` marks) together in the
 background when the session begins, each with its own replica server, so what a crawl requested
-is its own.
+is its own. The one crawl of each spider runs in one Scrapy process with the others
+(tests/several_crawls.py): alone, each would spend most of its CPU starting Python and Scrapy.
+Test modules add runs of their own (`shared_run`), so that their crawls too run in the background.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import jsonlines
@@ -38,6 +42,19 @@ DEMO = "govcrawl demo"
 # takes about 250 MB (Scrapy and Playwright's drivers).
 WORKERS = min(8, max(2, os.cpu_count() or 2))
 
+# The time a document may take is not what these crawls check (tests/test_limits.py does, with
+# its own EXTRACT_SECONDS): on a machine the rest of the suite keeps busy, OCR of a report's
+# pictures could pass the default limit and the record would depend on the load.
+GENEROUS_SECONDS = 600
+
+# What every crawl of the suite is given besides its own settings. One extraction worker: the
+# suite runs several crawls at once on few cores, and a worker per core each would start for
+# nothing; `govcrawl demo` and scrapyd's jobs (tests/test_scrapyd.py) run with the default.
+TEST_SETTINGS = {
+    "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
+    "EXTRACT_SECONDS": str(GENEROUS_SECONDS), "EXTRACT_WORKERS": "1",
+}
+
 
 @dataclass
 class Crawl:
@@ -47,15 +64,16 @@ class Crawl:
     errors: list[dict]
     served: list[tuple[str, str, str, int]]  # (method, host, path, status) as the replica saw them
     user_agents: set[str]
-    log: str  # the crawl's log (stderr), stats dump included
+    log: str  # the log (stderr) of the process that ran it, with the crawls run beside it
 
     @property
     def raw(self) -> Path:
         return self.out / "raw"
 
     def stat(self, name: str) -> int:
-        found = re.search(rf"'{re.escape(name)}': (\d+)", self.log)
-        return int(found.group(1)) if found else 0
+        """A Scrapy stat of the crawl, as its run's stats.json recorded it when its engine stopped."""
+        (run_stats,) = self.out.glob("runs/*/*/stats.json")
+        return json.loads(run_stats.read_text(encoding="utf-8"))["stats"].get(name, 0)
 
     def served_paths(self) -> set[tuple[str, str]]:
         return {(host, path) for _method, host, path, _status in self.served}
@@ -85,48 +103,75 @@ def on_domains(host: str, domains) -> bool:
     return any(host == domain or host.endswith(f".{domain}") for domain in domains)
 
 
-# The time a document may take is not what these crawls check (tests/test_limits.py does, with
-# its own EXTRACT_SECONDS): on a machine the rest of the suite keeps busy, OCR of a report's
-# pictures could pass the default limit and the record would depend on the load.
-GENEROUS_SECONDS = 600
-
-
-def run_scrapy(spider: str, replica_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+def run_scrapy(spider: str, replica_url: str, *args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`scrapy crawl spider` against the replica at `replica_url`, run in `cwd` with its run files
-    there too (nothing it writes can land in the checkout); a crawl that fails fails the test."""
+    there too (nothing it writes can land in the checkout), `env` added to its environment (not to
+    the session's: crawls run in the background meanwhile); a crawl that fails fails the test."""
     completed = subprocess.run(
         [
             sys.executable, "-m", "scrapy", "crawl", spider,
-            "-s", f"REPLICA_URL={replica_url}",
-            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-            "-s", f"OUTPUT_DIR={cwd}",
-            "-s", f"EXTRACT_SECONDS={GENEROUS_SECONDS}",
+            *(option for name, value in TEST_SETTINGS.items() for option in ("-s", f"{name}={value}")),
+            "-s", f"REPLICA_URL={replica_url}", "-s", f"OUTPUT_DIR={cwd}",
             *args,
         ],
-        cwd=cwd, env=dict(os.environ, SCRAPY_SETTINGS_MODULE="govcrawl.settings"),
+        cwd=cwd, env=dict(os.environ, SCRAPY_SETTINGS_MODULE="govcrawl.settings", **(env or {})),
         capture_output=True, text=True, timeout=300,
     )
-    assert completed.returncode == 0, f"{spider} {args}: {completed.stderr[-3000:]}"
+    assert_succeeded(completed, f"{spider} {args}")
+    return completed
+
+
+def assert_succeeded(completed: subprocess.CompletedProcess, what: str) -> None:
+    assert completed.returncode == 0, f"{what}: {completed.stderr[-3000:]}"
     # A callback or pipeline that raises is logged and skipped by Scrapy; here it is a failure.
     for marker in ("Spider error processing", "Error processing"):
         assert marker not in completed.stderr, completed.stderr[completed.stderr.index(marker) :][:3000]
-    return completed
 
 
 def crawl(spider: str, out: Path, *args: str, raw_store: bool = True) -> Crawl:
     """`scrapy crawl spider` against a replica server of its own, run in `out`, with the three
     feeds and, if `raw_store`, the raw store there."""
     out.mkdir(parents=True, exist_ok=True)
-    feeds = {str(out / f"{name}.jsonl"): {"format": name} for name in FEED_NAMES}
     with ReplicaServer(DEFAULT_SITES) as replica:
         completed = run_scrapy(
             spider, replica.url,
-            "-s", f"FEEDS={json.dumps(feeds)}", "-s", f"RAW_STORE_DIR={out / 'raw' if raw_store else ''}", *args,
+            "-s", f"FEEDS={feed_settings(out)['FEEDS']}", "-s", f"RAW_STORE_DIR={out / 'raw' if raw_store else ''}", *args,
             cwd=out,
         )
         served, user_agents = replica.requests, replica.user_agents
-    feeds_read = [read_lines(out / f"{name}.jsonl") for name in FEED_NAMES]
-    return Crawl(out, *feeds_read, served, user_agents, completed.stderr)
+    return crawl_result(out, served, user_agents, completed.stderr)
+
+
+def crawl_result(out: Path, served, user_agents, log: str) -> Crawl:
+    return Crawl(out, *(read_lines(out / f"{name}.jsonl") for name in FEED_NAMES), served, user_agents, log)
+
+
+def feed_settings(out: Path) -> dict[str, str]:
+    """The three feeds in `out`, as -s values."""
+    return {"FEEDS": json.dumps({str(out / f"{name}.jsonl"): {"format": name} for name in FEED_NAMES})}
+
+
+def crawl_several(spiders: list[str], root: Path) -> dict[str, Crawl]:
+    """Each spider crawled as `crawl(spider, root / spider)` would, all in one Scrapy process
+    (tests/several_crawls.py), each against a replica server of its own."""
+    with ExitStack() as servers:
+        replicas = {spider: servers.enter_context(ReplicaServer(DEFAULT_SITES)) for spider in spiders}
+        spec = []
+        for spider, replica in replicas.items():
+            out = root / spider
+            out.mkdir(parents=True, exist_ok=True)
+            settings = TEST_SETTINGS | feed_settings(out) | {
+                "REPLICA_URL": replica.url, "OUTPUT_DIR": str(out), "RAW_STORE_DIR": str(out / "raw")}
+            spec.append({"spider": spider, "settings": settings})
+        (root / "several-crawls.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+        completed = subprocess.run(
+            [sys.executable, str(ROOT / "tests" / "several_crawls.py"), str(root / "several-crawls.json")],
+            cwd=root, env=dict(os.environ, SCRAPY_SETTINGS_MODULE="govcrawl.settings"),
+            capture_output=True, text=True, timeout=600,
+        )
+        assert_succeeded(completed, f"{', '.join(spiders)} in one process")
+        return {spider: crawl_result(root / spider, replica.requests, replica.user_agents, completed.stderr)
+                for spider, replica in replicas.items()}
 
 
 def govcrawl(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
@@ -144,14 +189,31 @@ def demo(out: Path) -> Demo:
     return Demo(out, *([line for run in runs for line in read_lines(run / f"{name}.jsonl")] for name in FEED_NAMES), done.stdout)
 
 
-# How the shared crawls other than one per spider run, in a directory of their own below `root`.
-OTHER_RUNS: dict[str, Callable[[Path], Crawl | Demo]] = {
-    DEMO: lambda root: demo(root / "demo"),
-    OVERSIZED: lambda root: crawl("tianqiao", root / "oversized", "-s", "ATTACHMENT_MAXSIZE=2000"),
-    WITHOUT_RAW_STORE: lambda root: crawl(
-        "tianqiao", root / "without-raw-store", "-O", str(root / "without-raw-store" / DASH_O_FILE), raw_store=False
-    ),
+# How the shared runs other than one crawl per spider run, each in a fresh directory of its own.
+OTHER_RUNS: dict[str, Callable[[Path], Any]] = {
+    DEMO: demo,
+    OVERSIZED: lambda out: crawl("tianqiao", out, "-s", "ATTACHMENT_MAXSIZE=2000"),
+    WITHOUT_RAW_STORE: lambda out: crawl("tianqiao", out, "-O", str(out / DASH_O_FILE), raw_store=False),
 }
+
+
+# Shared runs that read another's result: name → that run's name.
+RUNS_AFTER: dict[str, str] = {}
+
+
+def shared_run(name: str, after: str | None = None):
+    """Make `function(out)` the shared run `name`: run once per session, in the background, when a
+    selected test names it in its `crawls` mark; `crawls[name]` is what it returned. With `after`
+    (another shared run, started first), it is `function(out, what that run returned)`."""
+
+    def register(function: Callable[..., Any]):
+        assert name not in OTHER_RUNS, f"two shared runs named {name!r}"
+        OTHER_RUNS[name] = function
+        if after:
+            RUNS_AFTER[name] = after
+        return function
+
+    return register
 
 
 class SharedCrawls:
@@ -164,17 +226,29 @@ class SharedCrawls:
         self._runs: dict[str, Future] = {}
 
     def start(self, *names: str) -> None:
-        for name in names:
+        spiders = [name for name in dict.fromkeys(names) if name not in self._runs and name not in OTHER_RUNS]
+        # Those that wait for another run last, so that they do not hold a thread while it runs.
+        for name in sorted(names, key=lambda name: name in RUNS_AFTER):
             if name in self._runs:
                 continue
-            if name in OTHER_RUNS:
-                self._runs[name] = self._pool.submit(OTHER_RUNS[name], self._root)
-            else:  # the spider of that name on its own
-                self._runs[name] = self._pool.submit(crawl, name, self._root / name)
+            if name in RUNS_AFTER:
+                # Queued after the run it reads, which therefore has a thread first: no deadlock.
+                self.start(RUNS_AFTER[name])
+                self._runs[name] = self._pool.submit(lambda run, out, after: run(out, self[after]),
+                                                     OTHER_RUNS[name], self._directory(), RUNS_AFTER[name])
+            elif name in OTHER_RUNS:
+                self._runs[name] = self._pool.submit(OTHER_RUNS[name], self._directory())
+            else:  # the spiders named, crawled together, where the first of them comes
+                together = self._pool.submit(crawl_several, spiders, self._directory())
+                self._runs |= dict.fromkeys(spiders, together)
 
-    def __getitem__(self, name: str) -> Crawl | Demo:
+    def _directory(self) -> Path:
+        return Path(tempfile.mkdtemp(dir=self._root))
+
+    def __getitem__(self, name: str) -> Any:
         self.start(name)
-        return self._runs[name].result()
+        done = self._runs[name].result()
+        return done if name in OTHER_RUNS else done[name]
 
     def close(self) -> None:
         self._pool.shutdown(cancel_futures=True)

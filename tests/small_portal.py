@@ -14,6 +14,8 @@ import jsonlines
 from replica import server as replica_server
 from replica.server import DEFAULT_SITES, ReplicaServer
 
+from .crawling import TEST_SETTINGS
+
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "www.faults.gov.cn"
 # A real report page of the replica (红桥区 2020, seed 002's text with HTML tables).
@@ -33,7 +35,7 @@ def crawl_small_portal(
 ) -> tuple[subprocess.CompletedProcess, Path]:
     """Serve `files` (path → bytes) and `endpoints` (path → replica handler) on HOST, with
     /gknb/index.html listing `links` (href, text) and ending with `index_script` (a pager);
-    crawl it; return the process and its run dir."""
+    crawl it with the suite's settings and then `settings`; return the process and its run dir."""
     site = work / "sites" / HOST
     for path, body in files.items():
         (site / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
@@ -45,13 +47,16 @@ def crawl_small_portal(
     portals.mkdir()
     (portals / "faulty.toml").write_text(DEFINITION, encoding="utf-8")
     endpoints = endpoints or {}
+    # Registered for every replica server of the process: small portals crawled at once (in the
+    # background, tests/crawling.py) must not serve each other's endpoints.
+    assert not {(HOST, path) for path in endpoints} & replica_server.DYNAMIC_HANDLERS.keys(), "an endpoint served twice"
     replica_server.DYNAMIC_HANDLERS.update({(HOST, path): handler for path, handler in endpoints.items()})
     try:
         with ReplicaServer(work / "sites") as replica:
             completed = subprocess.run(
-                [sys.executable, "-m", "scrapy", "crawl", "faulty", "-s", f"REPLICA_URL={replica.url}",
-                 "-s", f"OUTPUT_DIR={work / 'output'}", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-                 *settings],
+                [sys.executable, "-m", "scrapy", "crawl", "faulty",
+                 *(option for name, value in TEST_SETTINGS.items() for option in ("-s", f"{name}={value}")),
+                 "-s", f"REPLICA_URL={replica.url}", "-s", f"OUTPUT_DIR={work / 'output'}", *settings],
                 cwd=ROOT, capture_output=True, text=True, timeout=120,
                 env=dict(os.environ, GOVCRAWL_PORTAL_DIRS=str(portals)),
             )

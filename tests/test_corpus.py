@@ -19,10 +19,9 @@ import pytest
 from govcrawl.corpus.catalogue import CATALOGUE_FILE, open_catalogue
 from govcrawl.corpus.ingest import ingest_output
 from govcrawl.corpus.records import SEVERAL_REPORTS_FLAG, current_reports
-from replica.server import DEFAULT_SITES
 
-from .corpus_runs import crawl_run
-from .crawling import ROOT, expectations
+from .corpus_runs import crawl_run, output_and_sites
+from .crawling import ROOT, expectations, shared_run
 
 HOST = "https://www.tjhd.gov.cn"
 GOV = "/zwgk/zfxxgk/zfxxgkqzf/qzf/zfxxgknb42"
@@ -90,17 +89,25 @@ def with_extension(name: str, setting: str) -> tuple[str, ...]:
 FETCH_LOG = with_extension("govcrawl.corpus.extensions.FetchLog", "CORPUS_FETCH_LOG")
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    output = tmp_path_factory.mktemp("corpus")
-    sites = tmp_path_factory.mktemp("replica") / "sites"
-    shutil.copytree(DEFAULT_SITES, sites)
+TWO_STATES = "hedong crawled twice into one corpus, its portal changed between the crawls"
+pytestmark = pytest.mark.crawls(TWO_STATES)
+
+
+@shared_run(TWO_STATES)
+def crawl_two_states(out: Path):
+    """Run once for the session, in the background (tests/crawling.py)."""
+    output, sites = output_and_sites(out)
     first_run = crawl_run(output, "hedong", sites=sites, scrapy_settings=FETCH_LOG)
     first = {r["url"]: r for r in _lines(first_run / "reports.jsonl")}
     later_state(sites, first[HOST + EDITED]["tables"]["active_disclosure"]["admin_licensing"]["decisions"])
     later_run = crawl_run(output, "hedong", sites=sites, scrapy_settings=FETCH_LOG)
     result = ingest_output(output)
     return output, first_run, later_run, result
+
+
+@pytest.fixture(scope="module")
+def corpus(crawls):
+    return crawls[TWO_STATES]
 
 
 def _lines(path: Path) -> list[dict]:

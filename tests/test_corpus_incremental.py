@@ -5,6 +5,7 @@ replica's first state and then in its later one (replica/later.py)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import jsonlines
 import pytest
@@ -13,6 +14,7 @@ from govcrawl import settings
 from replica.build import built
 
 from .corpus_runs import crawl_run
+from .crawling import shared_run
 
 LATER = json.loads(built("later").manifest.read_text(encoding="utf-8"))
 CHANGES = LATER["changes"]["hedong"]
@@ -39,15 +41,25 @@ def _without_time(record: dict) -> dict:
     return {k: v for k, v in record.items() if k != "fetched_at"}
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    output = tmp_path_factory.mktemp("corpus")
+RECRAWLS = "hedong crawled four times into one corpus: incremental, again, in its later state, in full"
+pytestmark = pytest.mark.crawls(RECRAWLS)
+
+
+@shared_run(RECRAWLS)
+def recrawl(out: Path):
+    """Run once for the session, in the background (tests/crawling.py)."""
+    output = out / "corpus"
     first_sites, later_sites = built("first").sites, built("later").sites
     first = crawl_run(output, "hedong", sites=first_sites, scrapy_settings=_options(True))  # no corpus yet: reads all
     again = crawl_run(output, "hedong", sites=first_sites, scrapy_settings=_options(True))
     changed = crawl_run(output, "hedong", sites=later_sites, scrapy_settings=_options(True))
     full = crawl_run(output, "hedong", sites=later_sites, scrapy_settings=_options(False))
     return [_run(run_dir) for run_dir in (first, again, changed, full)]
+
+
+@pytest.fixture(scope="module")
+def runs(crawls):
+    return crawls[RECRAWLS]
 
 
 def test_a_recrawl_of_an_unchanged_portal_reads_no_report_again_and_writes_the_same_feeds(runs):

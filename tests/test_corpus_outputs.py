@@ -1,5 +1,6 @@
-"""What the corpus makes of real crawls (tianjin with every district, tianqiao): reparse, the
-exports and their data package, the cross-year checks, the coverage report in Chromium.
+"""What the corpus makes of real crawls — the demo's (tianjin with every district, tianqiao,
+linhai), run once for the session: reparse, the exports and their data package, the cross-year
+checks, the coverage report in Chromium.
 
 Expected values come from the crawls' own feeds (reports.jsonl, cells.jsonl) and from
 ../shared/spec/report-format.md, never from the corpus code's output."""
@@ -14,17 +15,15 @@ import shutil
 import subprocess
 import sys
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import jsonlines
 import pyarrow.parquet as pq
 import pytest
-from frictionless import validate
 
-from .corpus_runs import crawl_run
-from .crawling import GENEROUS_SECONDS
-from .crawling import ROOT
+from .crawling import DEMO, GENEROUS_SECONDS, ROOT, shared_run
 
 TABLES = ("reports", "cells", "panel", "checks", "codebook")
 APPLICATION_COLUMNS = ("natural_person", "org_commercial", "org_research", "org_public_welfare", "org_legal_service",
@@ -42,12 +41,55 @@ def _lines(path: Path) -> list[dict]:
         return list(reader)
 
 
+REPARSED = "the demo's output reparsed twice, and a copy of it missing a raw file reparsed"
+VALIDATED = "frictionless validate of the demo's data package"
+pytestmark = pytest.mark.crawls(DEMO, REPARSED)
+
+
+@dataclass
+class Reparsed:
+    output: Path  # a copy of the OUTPUT_DIR `govcrawl demo` crawled into, reparsed twice
+    derivation: Path  # the reparse's derivation there
+    printed: str  # what the first reparse printed
+    first: dict[str, str]  # the derivation's files (name → sha256) after the first reparse
+    again: dict[str, str]  # and after the second
+    status: str  # `govcrawl corpus status` after both
+    copy: Path  # another copy, without the raw file of
+    lost: dict  # this record
+    without_it: subprocess.CompletedProcess  # its reparse
+
+
+def _crawled_records(output: Path) -> list[dict]:
+    return [r for run in sorted(output.glob("runs/*/*")) for r in _lines(run / "reports.jsonl")]
+
+
+@shared_run(REPARSED, after=DEMO)
+def reparse_the_demo(out: Path, demo) -> Reparsed:
+    """Run once for the session, in the background (tests/crawling.py), on copies of the demo's output."""
+    output, copy = out / "output", out / "missing-raw"
+    for directory in (output, copy):
+        shutil.copytree(demo.out, directory, symlinks=True, ignore=shutil.ignore_patterns("export", "coverage.html", "logs"))
+    lost = _crawled_records(copy)[0]
+    (copy / "raw" / lost["sha256"][:2] / lost["sha256"]).unlink()
+    without_it = subprocess.run([sys.executable, "-m", "govcrawl.cli", "reparse", str(copy)], cwd=ROOT, capture_output=True,
+                                text=True, timeout=600)
+    printed = govcrawl("reparse", str(output), "-s", f"EXTRACT_SECONDS={GENEROUS_SECONDS}").stdout
+    (derivation,) = [p for p in (output / "derivations").iterdir()]
+    first = _file_hashes(derivation)
+    govcrawl("reparse", str(output), "-s", f"EXTRACT_SECONDS={GENEROUS_SECONDS}")
+    again = _file_hashes(derivation)
+    status = govcrawl("corpus", "status", str(output)).stdout
+    return Reparsed(output, derivation, printed, first, again, status, copy, lost, without_it)
+
+
 @pytest.fixture(scope="module")
-def output(tmp_path_factory):
-    output = tmp_path_factory.mktemp("corpus")
-    crawl_run(output, "tianjin", "scope=all")
-    crawl_run(output, "tianqiao")
-    return output
+def reparsed(crawls) -> Reparsed:
+    return crawls[REPARSED]
+
+
+@pytest.fixture(scope="module")
+def output(reparsed) -> Path:
+    return reparsed.output
 
 
 @pytest.fixture(scope="module")
@@ -62,10 +104,9 @@ def feeds(output):
 
 
 @pytest.fixture(scope="module")
-def exported(output, tmp_path_factory):
-    to = tmp_path_factory.mktemp("export")
-    govcrawl("export", str(output), "--to", str(to))
-    return to
+def exported(crawls):
+    """What the demo exported of its crawls (`govcrawl export`; the command itself is run below)."""
+    return crawls[DEMO].out / "export"
 
 
 # --- reparse -------------------------------------------------------------------------------
@@ -75,48 +116,38 @@ def _file_hashes(directory: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.iterdir())}
 
 
-def test_reparse_reproduces_the_crawl_records_and_is_byte_identical_when_run_again(output, feeds):
+def test_reparse_reproduces_the_crawl_records_and_is_byte_identical_when_run_again(feeds, reparsed):
     _per_run, records, _cells = feeds
-    done = govcrawl("reparse", str(output), "-s", f"EXTRACT_SECONDS={GENEROUS_SECONDS}")
-    (derivation,) = [p for p in (output / "derivations").iterdir()]
-    assert derivation.name in done.stdout
-    first = _file_hashes(derivation)
-    reparsed = {r["sha256"]: r for r in _lines(derivation / "reports.jsonl")}
-    assert set(reparsed) == {r["sha256"] for r in records}
+    derivation = reparsed.derivation
+    assert derivation.name in reparsed.printed
+    by_sha = {r["sha256"]: r for r in _lines(derivation / "reports.jsonl")}
+    assert set(by_sha) == {r["sha256"] for r in records}
     for record in records:
-        again = reparsed[record["sha256"]]
+        again = by_sha[record["sha256"]]
         assert again["extractor"] == derivation.name and again["extractor"].startswith(record["extractor"] + "+")
         # `urls` is the crawl's (every URL it met the report under), not the engine's
         crawl_only = ("extractor", "urls")
         assert {k: v for k, v in again.items() if k not in crawl_only} == {k: v for k, v in record.items() if k not in crawl_only}
-    govcrawl("reparse", str(output), "-s", f"EXTRACT_SECONDS={GENEROUS_SECONDS}")
-    assert _file_hashes(derivation) == first
-    status = govcrawl("corpus", "status", str(output)).stdout
-    assert f"{records[0]['extractor']} (crawl)" in status and f"{derivation.name} (reparse)" in status
+    assert reparsed.again == reparsed.first
+    assert f"{records[0]['extractor']} (crawl)" in reparsed.status and f"{derivation.name} (reparse)" in reparsed.status
 
 
-def test_reparse_reports_a_missing_raw_file_and_reads_the_rest(output, feeds, tmp_path):
+def test_reparse_reports_a_missing_raw_file_and_reads_the_rest(feeds, reparsed):
     _per_run, records, _cells = feeds
-    copy = tmp_path / "output"
-    shutil.copytree(output, copy, ignore=shutil.ignore_patterns("derivations"))
-    lost = records[0]["sha256"]
-    (copy / "raw" / lost[:2] / lost).unlink()
-    done = subprocess.run([sys.executable, "-m", "govcrawl.cli", "reparse", str(copy)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=600)
+    done, lost = reparsed.without_it, reparsed.lost
     assert done.returncode == 0, done.stderr
-    assert records[0]["url"] in done.stderr
-    (derivation,) = (copy / "derivations").iterdir()
-    assert [e["sha256"] for e in _lines(derivation / "errors.jsonl")] == [lost]
+    assert lost["url"] in done.stderr
+    (derivation,) = (reparsed.copy / "derivations").iterdir()
+    assert [e["sha256"] for e in _lines(derivation / "errors.jsonl")] == [lost["sha256"]]
     assert len(_lines(derivation / "reports.jsonl")) == len(records) - 1
 
 
 # --- exports -------------------------------------------------------------------------------
 
 
-def test_export_takes_the_newest_derivation_or_the_one_named(output, feeds, tmp_path):
+def test_export_takes_the_newest_derivation_or_the_one_named(output, feeds, reparsed, tmp_path):
     _per_run, records, _cells = feeds
-    govcrawl("reparse", str(output), "-s", f"EXTRACT_SECONDS={GENEROUS_SECONDS}")
-    (reparsed,) = [p.name for p in (output / "derivations").iterdir()]
+    reparsed = reparsed.derivation.name
     crawled = records[0]["extractor"]
     for name, expected in ((None, reparsed), (crawled, crawled), (reparsed, reparsed)):
         to = tmp_path / (name or "newest")
@@ -127,9 +158,18 @@ def test_export_takes_the_newest_derivation_or_the_one_named(output, feeds, tmp_
     assert done.returncode != 0 and "9.9.9" in done.stderr and reparsed in done.stderr
 
 
-def test_the_export_is_a_valid_data_package_describing_every_table_file(exported):
-    report = validate(exported / "datapackage.json")
-    assert report.valid, report.flatten(["resourcePath", "rowNumber", "fieldName", "message"])[:10]
+@shared_run(VALIDATED, after=DEMO)
+def validate_the_demo_export(_out: Path, demo) -> dict:
+    """frictionless's own command, in the background (tests/crawling.py): it reads every row."""
+    done = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json", str(demo.out / "export" / "datapackage.json")],
+                          capture_output=True, text=True, timeout=600)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.crawls(VALIDATED)
+def test_the_export_is_a_valid_data_package_describing_every_table_file(exported, crawls):
+    report = crawls[VALIDATED]
+    assert report["valid"], [error for task in report["tasks"] for error in task["errors"]][:10]
     package = json.loads((exported / "datapackage.json").read_text(encoding="utf-8"))
     described = {r["path"] for r in package["resources"]}
     assert described == {f"{t}.{fmt}" for t in TABLES for fmt in ("csv", "parquet")}

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from replica.server import DEFAULT_SITES, ReplicaServer, load_manifest
 
-from .crawling import ROOT, expectations
+from .crawling import ROOT, expectations, shared_run
 
 SPIDERS = sorted(load_manifest()["spiders"])
 DYNAMIC_COLUMN = "http://www.tjhx.gov.cn/zwgk/zfxxgk/jd/yxljd/zfxxgknb31/"
@@ -28,9 +29,20 @@ def doctor(replica, *args: str) -> subprocess.CompletedProcess:
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
+EVERY_PORTAL = "govcrawl doctor --portal NAME --json, for every portal"
+
+
+@shared_run(EVERY_PORTAL)
+def doctor_on_every_portal(_out: Path) -> dict[str, subprocess.CompletedProcess]:
+    """Run once for the session, in the background (tests/crawling.py)."""
+    with ReplicaServer(DEFAULT_SITES) as replica:
+        return {spider: doctor(replica, "--portal", spider, "--json") for spider in SPIDERS}
+
+
+@pytest.mark.crawls(EVERY_PORTAL)
 @pytest.mark.parametrize("spider", SPIDERS)
-def test_doctor_on_every_portal_lists_the_reports_a_crawl_finds(replica, spider):
-    completed = doctor(replica, "--portal", spider, "--json")
+def test_doctor_on_every_portal_lists_the_reports_a_crawl_finds(crawls, spider):
+    completed = crawls[EVERY_PORTAL][spider]
     assert completed.returncode == 0, completed.stderr[-3000:]
     diagnosis = json.loads(completed.stdout)
     expected = set(expectations(spider)["reports"])

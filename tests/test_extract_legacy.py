@@ -16,15 +16,14 @@ import pytest
 
 from govcrawl.extract import ExtractionError, extract, legacy
 from govcrawl.extract.formats import DOC, WPS, media_type_of
-from govcrawl.extract.legacy import convert, document_from_legacy
+from govcrawl.extract.legacy import document_from_legacy
 
-from tests.test_extract_docx import TITLE, expected_tables, filled, table_values
+from tests.test_extract_docx import TITLE, expected_tables
 
 
 @pytest.fixture(scope="module")
-def doc(shared) -> bytes:
-    template = (shared / "samples" / "template-gov2021-blank.docx").read_bytes()
-    return convert(filled(template, table_values(expected_tables())), suffix=".docx", target="doc", kind="DOCX")
+def doc(report_doc) -> bytes:
+    return report_doc  # tests/conftest.py
 
 
 def test_the_fixture_is_a_word_97_file(doc):

@@ -9,10 +9,12 @@ DOWNLOAD_MAXSIZE with and without Content-Length, a server error, a server that 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from . import faults
+from .crawling import shared_run
 from .small_portal import HOST, REPORT_PAGE, crawl_small_portal, read_lines as read
 
 MAXSIZE = 4_000_000
@@ -27,17 +29,27 @@ FAULTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def crawl(tmp_path_factory):
+FAULTY_SERVERS = "a small portal whose report links fail as broken servers fail"
+pytestmark = pytest.mark.crawls(FAULTY_SERVERS)
+
+
+@shared_run(FAULTY_SERVERS)
+def crawl_of_faulty_servers(out: Path):
+    """Run once for the session, in the background (tests/crawling.py)."""
     links = [("./202103/t20210308_1.html", "天津市红桥区人民政府2020年政府信息公开年度报告")]
     links += [(f"./202401/{name}", f"示例市2023年政府信息公开工作年度报告（{i}）") for i, name in enumerate(FAULTS)]
     return crawl_small_portal(
-        tmp_path_factory.mktemp("faults"), links, {"gknb/202103/t20210308_1.html": REPORT_PAGE.read_bytes()},
+        out, links, {"gknb/202103/t20210308_1.html": REPORT_PAGE.read_bytes()},
         {f"/gknb/202401/{name}": handler for name, (handler, _error) in FAULTS.items()},
         "-s", f"DOWNLOAD_MAXSIZE={MAXSIZE}", "-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=1",
         # Seven of eight pages fail here on purpose: the error-share check would (rightly) fail the run.
         "-s", "GOVCRAWL_MAX_ERROR_SHARE=1",
     )
+
+
+@pytest.fixture(scope="module")
+def crawl(crawls):
+    return crawls[FAULTY_SERVERS]
 
 
 def test_the_crawl_finishes_with_the_good_report(crawl):

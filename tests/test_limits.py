@@ -26,6 +26,7 @@ from govcrawl.extract.formats import media_type_of
 from govcrawl.workers import ExtractionPool
 
 from . import hostile
+from .crawling import shared_run
 from .small_portal import HOST, REPORT_PAGE, crawl_small_portal, read_lines
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -250,8 +251,12 @@ GOOD_PAGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def crawl(tmp_path_factory):
+HOSTILE_PORTAL = "a small portal of hostile pages and attachments"
+
+
+@shared_run(HOSTILE_PORTAL)
+def crawl_of_hostile_pages(out: Path):
+    """Run once for the session, in the background (tests/crawling.py)."""
     files, links = {}, []
     for name, raw in GOOD_PAGES.items():
         files[f"gknb/202103/{name}"] = raw
@@ -265,7 +270,7 @@ def crawl(tmp_path_factory):
         files[f"gknb/202401/{file_name}"] = raw
         links.append((f"./202401/{name}", title))
     return crawl_small_portal(
-        tmp_path_factory.mktemp("limits"), links, files, None,
+        out, links, files, None,
         # The slow PDF (its tables take 25 s) is under the graphics limit and meets the time limit,
         # which is far above what the real report needs (0.2 s).
         "-s", "EXTRACT_SECONDS=5", "-s", "EXTRACT_MAX_PDF_GRAPHICS_PER_PAGE=8000",
@@ -275,6 +280,11 @@ def crawl(tmp_path_factory):
     )
 
 
+@pytest.fixture(scope="module")
+def crawl(crawls):
+    return crawls[HOSTILE_PORTAL]
+
+
 def the_entry(run_dir: Path, page: str) -> dict:
     """The one error entry of a page (there must be exactly one)."""
     entries = [e for e in read_lines(run_dir / "errors.jsonl") if e["url"].endswith(page)]
@@ -282,6 +292,7 @@ def the_entry(run_dir: Path, page: str) -> dict:
     return entries[0]
 
 
+@pytest.mark.crawls(HOSTILE_PORTAL)
 def test_the_crawl_finishes_with_every_good_report(crawl):
     completed, run_dir = crawl
     assert completed.returncode == 0, completed.stderr[-3000:]
@@ -292,6 +303,7 @@ def test_the_crawl_finishes_with_every_good_report(crawl):
         assert record["year"] == 2020 and record["tables"] == plain["tables"], record["url"]
 
 
+@pytest.mark.crawls(HOSTILE_PORTAL)
 @pytest.mark.parametrize("name", HOSTILE_PAGES)
 def test_every_hostile_page_is_one_error_entry_naming_its_limit(crawl, name):
     entry = the_entry(crawl[1], name)
@@ -299,6 +311,7 @@ def test_every_hostile_page_is_one_error_entry_naming_its_limit(crawl, name):
     assert entry["stage"] == stage and entry["error"] == error, entry
 
 
+@pytest.mark.crawls(HOSTILE_PORTAL)
 @pytest.mark.parametrize("name", HOSTILE_ATTACHMENTS)
 def test_a_page_whose_report_is_a_hostile_attachment_is_one_error_entry(crawl, name):
     entry = the_entry(crawl[1], name)
@@ -306,6 +319,7 @@ def test_a_page_whose_report_is_a_hostile_attachment_is_one_error_entry(crawl, n
     assert entry["stage"] == "attachment" and file_name in entry["detail"] and limit in entry["detail"], entry
 
 
+@pytest.mark.crawls(HOSTILE_PORTAL)
 def test_the_pager_past_its_limit_is_one_list_error_entry(crawl):
     _completed, run_dir = crawl
     entries = [e for e in read_lines(run_dir / "errors.jsonl") if e["stage"] == "list" and "LIST_MAX_PAGES" in e["error"]]

@@ -5,6 +5,7 @@ written here, and `scrapy crawl` finding every report — as README's "Adding a 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -61,16 +62,19 @@ def test_doctor_recognises_the_cms_before_any_definition_exists(site):
     assert "static page: https://www.fuqing.gov.cn/xxgk/szf/zfxxgknb/index_1.htm" in completed.stdout
 
 
-def test_one_definition_file_makes_a_spider_that_finds_every_report(site, monkeypatch):
+def test_one_definition_file_makes_a_spider_that_finds_every_report(site):
     root, portals, expected, replica = site
-    monkeypatch.setenv("GOVCRAWL_PORTAL_DIRS", str(portals))
-    listed = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    # The user's directory for these commands only: the session's crawls run in the background meanwhile.
+    user = {"GOVCRAWL_PORTAL_DIRS": str(portals)}
+    listed = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env=os.environ | user)
     assert "fuqing" in listed.stdout.split()
 
     out, before = root / "out", len(replica.requests)
     feeds = {str(out / f"{name}.jsonl"): {"format": name} for name in ("reports", "errors")}
     out.mkdir()
-    completed = run_scrapy("fuqing", replica.url, "-s", f"FEEDS={json.dumps(feeds)}", "-s", f"RAW_STORE_DIR={out / 'raw'}", cwd=out)
+    completed = run_scrapy("fuqing", replica.url, "-s", f"FEEDS={json.dumps(feeds)}", "-s", f"RAW_STORE_DIR={out / 'raw'}", cwd=out,
+                           env=user)
     (out / "crawl.log").write_text(completed.stderr)
     with jsonlines.open(out / "reports.jsonl") as reader:
         records = {r["url"]: r for r in reader}
@@ -92,7 +96,7 @@ def test_one_definition_file_makes_a_spider_that_finds_every_report(site, monkey
     assert sorted(rendered) == sorted(expected["rendered_lists"])
 
     completed = subprocess.run([sys.executable, "-m", "govcrawl.cli", "doctor", "--portal", "fuqing", "--replica",
-                                replica.url, "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                                replica.url, "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300, env=os.environ | user)
     assert completed.returncode == 0, completed.stderr[-3000:]
     diagnosis = json.loads(completed.stdout)
     assert {r["url"] for r in diagnosis["reports"]} == set(want)

@@ -4,10 +4,12 @@ listing every URL (same bytes, or the same URL but for scheme, tracking paramete
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import jsonlines
 import pytest
 
+from .crawling import shared_run
 from .small_portal import HOST, REPORT_PAGE, crawl_small_portal
 
 PAGE = "gknb/202103/t20210308_1.html"
@@ -20,15 +22,25 @@ URLS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def crawl(tmp_path_factory):
+ONE_REPORT_MANY_URLS = "a small portal listing one report under several URLs"
+pytestmark = pytest.mark.crawls(ONE_REPORT_MANY_URLS)
+
+
+@shared_run(ONE_REPORT_MANY_URLS)
+def crawl_of_one_report_under_many_urls(out: Path):
+    """Run once for the session, in the background (tests/crawling.py)."""
     body = REPORT_PAGE.read_bytes()
     links = [(url, f"天津市红桥区人民政府2020年政府信息公开年度报告（{i}）") for i, url in enumerate(URLS)]
     # A different report that only shares the column: it must stay a record of its own.
     other = body.replace("2020年政府信息公开年度报告".encode(), "2020年政府信息公开年度报告（修订）".encode())
     links.append(("./202104/t20210401_2.html", "天津市红桥区人民政府2020年政府信息公开年度报告（修订）"))
     files = {PAGE: body, "gknb/qt/202103/t20210308_9.html": body, "gknb/202104/t20210401_2.html": other}
-    return crawl_small_portal(tmp_path_factory.mktemp("one_record"), links, files)
+    return crawl_small_portal(out, links, files)
+
+
+@pytest.fixture(scope="module")
+def crawl(crawls):
+    return crawls[ONE_REPORT_MANY_URLS]
 
 
 def test_the_report_is_one_record_with_every_url(crawl):

@@ -24,6 +24,8 @@ from govcrawl.schema import record_schema
 from govcrawl.settings import ITEM_PIPELINES
 from replica.server import DEFAULT_SITES, ReplicaServer, load_manifest
 
+from .crawling import DASH_O_FILE, FEED_NAMES, WITHOUT_RAW_STORE
+
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 
@@ -74,22 +76,17 @@ def replica():
         yield server
 
 
-@pytest.fixture(scope="module")
-def one_good_run(replica, tmp_path_factory) -> Path:
-    """An OUTPUT_DIR holding one good tianqiao run; tests copy it."""
-    output = tmp_path_factory.mktemp("one_good_run")
-    code, err = scrapy_crawl("tianqiao", replica.url, output)
-    assert code == 0, err[-2000:]
-    return output
-
-
 @pytest.fixture
-def after_a_good_run(one_good_run, tmp_path) -> Path:
-    output = tmp_path / "output"
-    shutil.copytree(one_good_run, output, symlinks=True)
+def after_a_good_run(crawls, tmp_path) -> Path:
+    """A copy of an OUTPUT_DIR holding one good tianqiao run: the session's crawl of tianqiao
+    (tests/crawling.py) with only the files a crawl writes into its OUTPUT_DIR."""
+    crawled, output = crawls["tianqiao"].out, tmp_path / "output"
+    feeds = shutil.ignore_patterns(*(f"{name}.jsonl" for name in FEED_NAMES))
+    shutil.copytree(crawled, output, symlinks=True, ignore=lambda directory, names: feeds(directory, names) if Path(directory) == crawled else [])
     return output
 
 
+@pytest.mark.crawls("tianqiao")
 def test_two_runs_in_a_row_keep_both_and_latest_moves(replica, after_a_good_run):
     tmp_path = after_a_good_run
     (first,) = runs(tmp_path, "tianqiao")
@@ -118,6 +115,7 @@ def test_two_spiders_at_once_into_one_output_dir(replica, tmp_path):
         assert assert_complete_run(run_dir, spider)["status"] == "ok"
 
 
+@pytest.mark.crawls("tianqiao")
 def test_a_dead_portal_fails_loudly_and_keeps_the_earlier_run(after_a_good_run):
     tmp_path = after_a_good_run
     (good,) = runs(tmp_path, "tianqiao")
@@ -146,6 +144,7 @@ def test_a_record_that_breaks_the_schema_fails_the_validation_monitor(replica, t
     assert not (tmp_path / "latest" / "tianqiao").exists()
 
 
+@pytest.mark.crawls("tianqiao")
 def test_a_portal_that_lost_reports_since_the_last_good_run_fails(after_a_good_run, tmp_path):
     output = after_a_good_run
     (good,) = runs(output, "tianqiao")
@@ -177,10 +176,9 @@ def test_a_killed_job_leaves_no_feed_under_its_final_name(replica, tmp_path):
     assert not (tmp_path / "latest").exists()
 
 
-def test_dash_O_is_an_extra_copy_and_the_run_files_are_still_written(replica, tmp_path):
-    extra = tmp_path / "mine.jsonl"
-    code, err = scrapy_crawl("tianqiao", replica.url, tmp_path / "out", "-O", str(extra))
-    assert code == 0, err[-2000:]
-    (run_dir,) = runs(tmp_path / "out", "tianqiao")
+@pytest.mark.crawls(WITHOUT_RAW_STORE)
+def test_dash_O_is_an_extra_copy_and_the_run_files_are_still_written(crawls):
+    out = crawls[WITHOUT_RAW_STORE].out  # `scrapy crawl tianqiao -O FILE`, run once for the session (tests/crawling.py)
+    (run_dir,) = runs(out, "tianqiao")
     assert_complete_run(run_dir, "tianqiao")
-    assert read(extra) == read(run_dir / "reports.jsonl")
+    assert read(out / DASH_O_FILE) == read(run_dir / "reports.jsonl")

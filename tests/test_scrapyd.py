@@ -23,6 +23,7 @@ import pytest
 
 from replica.server import DEFAULT_SITES, ReplicaServer, load_manifest
 
+from .crawling import shared_run
 from .deploying import ROOT, SCRIPTS, clean_checkout, spider_names
 
 # A user's own portal, added to the checkout before deploying: it reaches scrapyd only in the egg.
@@ -36,7 +37,8 @@ CRAWLED = ("tianjin", "linhai")
 FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False"}
 # Pages of the replica that must become error entries, by the manifest's `why`, with their stage.
 ERROR_STAGES = {"dead_link": "download", "broken": "extract"}
-TIMEOUT = 120
+# How long a job may take to start and to finish: the jobs run beside the session's other crawls.
+TIMEOUT = 300
 
 
 def free_port() -> int:
@@ -113,6 +115,7 @@ class Scrapyd:
 class Deployment:
     scrapyd: Scrapyd
     deployed: dict  # addversion.json's answer, as scrapyd-deploy printed it
+    listed: list[str]  # listspiders.json's spiders
 
 
 @dataclass
@@ -125,21 +128,38 @@ class Job:
     items: Path  # scrapyd's own feed of the job
 
 
-@pytest.fixture(scope="module")
-def deployment(tmp_path_factory):
-    project = clean_checkout(tmp_path_factory.mktemp("checkout"))
+DEPLOYED_AND_RUN = "scrapyd: the project deployed, tianjin and linhai run as jobs, README's crontab line"
+pytestmark = pytest.mark.crawls(DEPLOYED_AND_RUN)
+
+
+@shared_run(DEPLOYED_AND_RUN)
+def deploy_and_run(out: Path):
+    """Run once for the session, in the background (tests/crawling.py): the deployment and the
+    jobs' run, the daemon stopped when they are done."""
+    project = clean_checkout(out / "checkout")
     name, definition = USER_PORTAL
     (project / "govcrawl" / "portals" / f"{name}.toml").write_text(definition, encoding="utf-8")
-    scrapyd = Scrapyd(tmp_path_factory.mktemp("scrapyd"))
+    scrapyd = Scrapyd(out / "scrapyd")
     try:
         # Another daemon than scrapy.cfg's: a target in the user's ~/.scrapy.cfg, as README says.
         (scrapyd.home / ".scrapy.cfg").write_text(f"[deploy:test]\nurl = {scrapyd.url}/\nproject = govcrawl\n", encoding="utf-8")
         deploy = subprocess.run([str(SCRIPTS / "scrapyd-deploy"), "test"], cwd=project, env=scrapyd.env,
                                 capture_output=True, text=True, timeout=120)
         assert deploy.returncode == 0, deploy.stdout + deploy.stderr
-        yield Deployment(scrapyd, json.loads(deploy.stdout))
+        deployment = Deployment(scrapyd, json.loads(deploy.stdout), scrapyd.call("listspiders.json", project="govcrawl")["spiders"])
+        return deployment, run_jobs(scrapyd, out)
     finally:
         scrapyd.stop()
+
+
+@pytest.fixture(scope="module")
+def deployment(crawls) -> Deployment:
+    return crawls[DEPLOYED_AND_RUN][0]
+
+
+@pytest.fixture(scope="module")
+def run(crawls):
+    return crawls[DEPLOYED_AND_RUN][1]
 
 
 def wait_for(scrapyd: Scrapyd, done, what: str) -> dict:
@@ -179,12 +199,11 @@ def valid_cron_schedule(schedule: str) -> bool:
     return True
 
 
-@pytest.fixture(scope="module")
-def run(deployment, tmp_path_factory):
+def run_jobs(scrapyd: Scrapyd, out: Path):
     """Both crawls scheduled at once; while they hold the two job slots, README's crontab line is run
     (its job waits in the queue and is cancelled there, so it never reaches the real portals)."""
-    scrapyd = deployment.scrapyd
-    outputs = {"tianjin": tmp_path_factory.mktemp("output"), "linhai": scrapyd.root / "output"}  # linhai: the default
+    outputs = {"tianjin": out / "output", "linhai": scrapyd.root / "output"}  # linhai: the default
+    outputs["tianjin"].mkdir()
     with ReplicaServer(DEFAULT_SITES) as replica:
         ids = {
             "tianjin": scrapyd.schedule("tianjin", REPLICA_URL=replica.url, OUTPUT_DIR=str(outputs["tianjin"]), **FAST),
@@ -193,7 +212,8 @@ def run(deployment, tmp_path_factory):
         wait_for(scrapyd, lambda jobs: {j["id"] for j in jobs["running"] + jobs["finished"]} == set(ids.values()), "both jobs started")
 
         variables, entries = readme_crontab()
-        cron_output = tmp_path_factory.mktemp("cron_output")
+        cron_output = out / "cron_output"
+        cron_output.mkdir()
         assert set(variables) == {"SCRAPYD", "OUTPUT"}, variables
         (schedule, command), = entries
         # cron: /bin/sh, a minimal environment plus the crontab's variables (here, this daemon's).
@@ -228,11 +248,10 @@ def read_run(job: Job) -> tuple[Path, dict, dict[str, list[dict]]]:
 
 
 def test_the_deployed_egg_gives_every_spider_and_the_users_own(deployment):
-    scrapyd = deployment.scrapyd
     expected = sorted([*spider_names(), USER_PORTAL[0]])
     assert deployment.deployed["status"] == "ok" and deployment.deployed["spiders"] == len(expected), deployment.deployed
     # `example` is in no definition outside the egg: the spiders come from the deployed egg.
-    assert scrapyd.call("listspiders.json", project="govcrawl")["spiders"] == expected
+    assert deployment.listed == expected
 
 
 def test_the_two_jobs_crawl_at_the_same_time(run):

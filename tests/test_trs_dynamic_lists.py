@@ -14,7 +14,7 @@ from govcrawl.cms.trs_wcm import LIST_API, TrsWcmRules, answer_problem, list_api
 from govcrawl.definitions import DefinitionError, load_definitions, parse_definition
 from replica.server import DEFAULT_SITES, load_manifest
 
-from .crawling import crawl, expectations, host_path
+from .crawling import expectations, host_path
 
 PINGTAN = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/nlist.htm"
 HEXI = next(d for d in load_definitions() if d.name == "hexi")
@@ -125,12 +125,9 @@ def test_the_replica_column_is_dynamic_with_a_static_first_page():
     assert len(reports) == 6
 
 
-@pytest.fixture(scope="module")
-def hexi(tmp_path_factory):
-    return crawl("hexi", tmp_path_factory.mktemp("hexi"))
-
-
-def test_the_spider_reads_every_report_of_the_dynamic_column_without_a_browser(hexi):
+@pytest.mark.crawls("hexi")
+def test_the_spider_reads_every_report_of_the_dynamic_column_without_a_browser(crawls):
+    hexi = crawls["hexi"]  # the session's crawl of hexi (tests/crawling.py)
     expected = expectations("hexi")
     column = {url for url in expected["reports"] if url.startswith(DYNAMIC_COLUMN)}
     assert column <= {r["url"] for r in hexi.records}
