@@ -22,7 +22,7 @@ from replica.build import FIRST_STATE_DATE, LATER_STATE_DATE, build, built
 from replica.later import CHANGED_SPIDERS, CORRECTION
 from replica.server import ReplicaServer
 
-from .crawling import ROOT, govcrawl, host_path, read_lines, run_scrapy
+from .crawling import ROOT, govcrawl, host_path, read_lines, run_scrapy, shared_run
 
 SPIDER = "tianqiao"  # a small portal; the later state changes it in every way
 
@@ -179,25 +179,35 @@ def _stats(run_dir: Path) -> dict:
     return json.loads((run_dir / "stats.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def crawls(tmp_path_factory):
-    output = tmp_path_factory.mktemp("corpus")
+TWO_STATES = "tianqiao's first state, then its later one, into one corpus; a refetch and a reread"
+pytestmark = pytest.mark.crawls(TWO_STATES)
+
+
+@shared_run(TWO_STATES)
+def crawl_both_states(out: Path):
+    """Run once for the session, in the background (tests/crawling.py)."""
+    output = out / "corpus"
+    output.mkdir()
     first = _crawl(output, "first")
     later = _crawl(output, "later")
     # From copies of the corpus the two crawls made: a forced full refetch of the later state, and
     # a crawl that reads every page again but revalidates (so attachments are asked for too).
-    copies = []
-    for name in ("refetch", "reread"):
-        copies.append(tmp_path_factory.mktemp(name) / "output")
-        shutil.copytree(output, copies[-1])
+    copies = [out / "refetch" / "output", out / "reread" / "output"]
+    for copy in copies:
+        shutil.copytree(output, copy)
     refetch = _crawl(copies[0], "later", "-s", "CORPUS_REVALIDATE=False")
     reread = _crawl(copies[1], "later", "-s", "CORPUS_INCREMENTAL=False")
     return output, first, later, refetch, reread
 
 
 @pytest.fixture(scope="module")
-def catalogue(crawls):
-    connection = sqlite3.connect(crawls[0] / "corpus.sqlite")
+def two_states(crawls):
+    return crawls[TWO_STATES]
+
+
+@pytest.fixture(scope="module")
+def catalogue(two_states):
+    connection = sqlite3.connect(two_states[0] / "corpus.sqlite")
     connection.row_factory = sqlite3.Row
     yield connection
     connection.close()
@@ -218,17 +228,17 @@ def _sha(run_dir: Path, url: str) -> str:
     return record["sha256"]
 
 
-def test_both_crawls_are_healthy_runs_in_one_corpus(crawls):
-    _output, (first, _), (later, _), *_others = crawls
+def test_both_crawls_are_healthy_runs_in_one_corpus(two_states):
+    _output, (first, _), (later, _), *_others = two_states
     for run_dir in (first, later):
         assert _stats(run_dir)["status"] == "ok", _stats(run_dir)["health"]
     # The removed report is a drop of one: within GOVCRAWL_MAX_REPORT_DROP, and no error entry.
     assert read_lines(later / "errors.jsonl") == []
 
 
-def test_the_catalogue_concludes_what_the_manifest_says_changed(crawls, catalogue):
+def test_the_catalogue_concludes_what_the_manifest_says_changed(two_states, catalogue):
     changes = _manifest("later")["changes"][SPIDER]
-    _output, (first, _), (later, _), *_others = crawls
+    _output, (first, _), (later, _), *_others = two_states
     later_start = _stats(later)["started_at"]
 
     (new,) = changes["new"]
@@ -277,9 +287,9 @@ def test_the_catalogue_concludes_what_the_manifest_says_changed(crawls, catalogu
     assert (total, gone) == (len(read_lines(first / "reports.jsonl")) + 1, 1)
 
 
-def test_the_second_crawl_revalidates_what_it_knows_and_reads_only_what_changed(crawls):
+def test_the_second_crawl_revalidates_what_it_knows_and_reads_only_what_changed(two_states):
     manifest, changes = _manifest("first")["spiders"][SPIDER], _manifest("later")["changes"][SPIDER]
-    _output, _first, (later, served), *_others = crawls
+    _output, _first, (later, served), *_others = two_states
     changed = {changes["edited"][0]["url"], changes["removed"][0]["url"], changes["moved"][0]["from"],
                changes["renamed"][0]["url"]}
     known = [r["url"] for r in manifest["reports"] if r["url"] not in changed]
@@ -300,9 +310,9 @@ def test_the_second_crawl_revalidates_what_it_knows_and_reads_only_what_changed(
     assert all(logged[url]["sha256"] == records[url]["sha256"] for url in known)
 
 
-def test_a_forced_full_refetch_downloads_every_page_again(crawls):
+def test_a_forced_full_refetch_downloads_every_page_again(two_states):
     manifest = _manifest("later")["spiders"][SPIDER]
-    *_earlier, (refetch, served), _reread = crawls
+    *_earlier, (refetch, served), _reread = two_states
     status = {(host, path): code for _method, host, path, code in served}
     assert 304 not in status.values()
     assert {status[host_path(r["url"])] for r in manifest["reports"]} == {200}
@@ -312,9 +322,9 @@ def test_a_forced_full_refetch_downloads_every_page_again(crawls):
     assert stats["govcrawl/corpus/unchanged"] == len(manifest["reports"])
 
 
-def test_unchanged_attachments_answer_304_and_are_read_from_the_corpus(crawls):
+def test_unchanged_attachments_answer_304_and_are_read_from_the_corpus(two_states):
     manifest = _manifest("later")["spiders"][SPIDER]
-    _output, (first, _), *_others, (reread, served) = crawls
+    _output, (first, _), *_others, (reread, served) = two_states
     attached = {r["url"]: a for r in manifest["reports"] for a in r.get("attachments", []) if not a.get("error")}
     assert attached  # the later state keeps reports whose text is only in their attachment
     status = {(host, path): code for _method, host, path, code in served}
