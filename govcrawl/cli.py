@@ -175,6 +175,7 @@ def cmd_demo(args) -> int:
                 "-s", f"OUTPUT_DIR={output}",
                 "-s", f"LOG_FILE={log}",
                 "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+                *(a for setting in args.set for a in ("-s", setting)),
             ]
             completed = subprocess.run(command, env=env, cwd=output)
             if completed.returncode != 0:
@@ -243,6 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="crawl the replica with every spider and summarise")
     demo.add_argument("--output", default="output")
     demo.add_argument("--port", type=int, default=0, help="replica port (default: any free port)")
+    demo.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                      help="a setting for every crawl, as for scrapy crawl (e.g. EXTRACT_SECONDS=600 on a loaded machine)")
     demo.set_defaults(run=cmd_demo)
 
     summary = commands.add_parser("summary", help="summarise the latest runs of an OUTPUT_DIR, one run, or a reports.jsonl")

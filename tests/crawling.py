@@ -183,7 +183,8 @@ def govcrawl(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
 
 def demo(out: Path) -> Demo:
     """`govcrawl demo --output out`; its feeds are those of the latest run of each top-level spider."""
-    done = govcrawl("demo", "--output", str(out), timeout=600)
+    # Documents get the suite's ample time, as in every test crawl; the rest are the demo's defaults.
+    done = govcrawl("demo", "--output", str(out), "-s", f"EXTRACT_SECONDS={GENEROUS_SECONDS}", timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
     runs = sorted((out / "latest").iterdir())
     return Demo(out, *([line for run in runs for line in read_lines(run / f"{name}.jsonl")] for name in FEED_NAMES), done.stdout)

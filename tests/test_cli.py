@@ -13,7 +13,7 @@ import pytest
 
 from replica.server import DEFAULT_SITES, load_manifest
 
-from .crawling import DEMO, govcrawl, rendered_cells
+from .crawling import DEMO, GENEROUS_SECONDS, govcrawl, rendered_cells
 
 SEED_000_PAGE = DEFAULT_SITES / "www.tj.gov.cn/zwgk/zfxxgkzl/gknb/xxgknb2020/tjsrmzf/202103/t20210330_5402052.html"
 
@@ -96,6 +96,8 @@ def test_demo_crawls_every_portal_once_and_summarises(crawls):
         r["url"] for spider in load_manifest()["spiders"].values() for r in spider["not_reports"] if r["why"] in ("dead_link", "broken")}
     assert sorted(p.name for p in (demo.out / "latest").iterdir()) == ["linhai", "tianjin", "tianqiao"]  # each top-level spider once
     assert {p.name for p in (demo.out / "logs").glob("*.log")} == {"tianjin.log", "tianqiao.log", "linhai.log"}
+    for log in (demo.out / "logs").glob("*.log"):  # the demo's `-s EXTRACT_SECONDS=…` reached every crawl
+        assert f"each document may take {GENEROUS_SECONDS} s" in log.read_text(encoding="utf-8"), log.name
     assert (demo.out / "export" / "datapackage.json").is_file() and (demo.out / "coverage.html").is_file()
     summary = demo.summary
     assert f"{len(expected)} reports from" in summary

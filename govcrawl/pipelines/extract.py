@@ -33,6 +33,8 @@ class ExtractPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.pool = pool_from_settings(crawler.settings)
+        logger.info("govcrawl extraction: %d worker process(es); each document may take %g s and %d MB (EXTRACT_SECONDS, "
+                    "EXTRACT_MAX_MEMORY_MB)", self.pool.workers, self.pool.limits.seconds, self.pool.memory_mb)
 
     @classmethod
     def from_crawler(cls, crawler):
