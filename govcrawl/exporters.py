@@ -30,7 +30,7 @@ class _JsonLinesExporter(BaseItemExporter):
     def export_item(self, item):
         lines = self.lines(item)
         if lines:
-            self.file.write("".join(_ENCODE(line) + "\n" for line in lines).encode("utf-8"))
+            self.file.write(("\n".join(map(_ENCODE, lines)) + "\n").encode("utf-8"))
             self.file.flush()
 
     def finish_exporting(self):
