@@ -1,34 +1,40 @@
-"""Feed exporters: reports.jsonl, cells.jsonl and errors.jsonl, written with jsonlines.
+"""Feed exporters: reports.jsonl, cells.jsonl and errors.jsonl, one JSON object a line.
 
 Each exporter writes one kind of line and passes over the items that are not its kind, so the
-three feeds can all receive every item.
+three feeds can all receive every item. An item's lines go to the file in one write, flushed at
+once: a report's cells are on disk before its record line is written (the mark that the report is
+done, govcrawl/resume.py), without a system call for every cell.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from functools import partial
 
-import jsonlines
 from scrapy.exporters import BaseItemExporter
 
 from govcrawl.items import CrawlError, Report
+
+# UTF-8 text rather than \u escapes; the lines are byte for byte what json.dumps writes.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class _JsonLinesExporter(BaseItemExporter):
     def __init__(self, file, **kwargs):
         super().__init__(dont_fail=True, **kwargs)
-        self._writer = jsonlines.Writer(file, compact=True, flush=True, dumps=partial(json.dumps, ensure_ascii=False))
+        self.file = file
 
     def lines(self, item) -> list[dict]:
         raise NotImplementedError
 
     def export_item(self, item):
-        self._writer.write_all(self.lines(item))
+        lines = self.lines(item)
+        if lines:
+            self.file.write(("\n".join(map(_ENCODE, lines)) + "\n").encode("utf-8"))
+            self.file.flush()
 
     def finish_exporting(self):
-        # The feed storage owns the file; closing the writer here would close it too early.
+        # The feed storage owns the file and closes it.
         pass
 
 

@@ -54,6 +54,36 @@ def attachment_links(response, report_title: str | None) -> dict[str, str]:
     return found
 
 
+# Start tags read without parsing the page, to tell whether it needs parsing at all (may_link_files).
+A_START = re.compile(r"<a\b", re.IGNORECASE)
+A_TAG = re.compile(r"""<a\b((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.IGNORECASE)
+HREF_ATTRIBUTE = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+IMG_START = re.compile(r"<img\b", re.IGNORECASE)
+
+
+def may_link_files(html: str) -> bool:
+    """Whether a page may have an attachment or a table picture, read from its markup without
+    parsing it: False only when it shows no picture and every link leads to a web page (by the
+    same suffixes as attachment_links) or nowhere. Many report pages are only text: parsing them
+    in the crawl's thread to find nothing cost as much as fetching them. Anything unclear (a link
+    whose start tag or href is not plain, a character reference in a URL) counts as maybe."""
+    if IMG_START.search(html):
+        return True
+    tags = A_TAG.findall(html)
+    if len(tags) != len(A_START.findall(html)):
+        return True
+    for attributes in tags:
+        hrefs = HREF_ATTRIBUTE.findall(attributes)
+        if not hrefs and "href" in attributes.lower():
+            return True
+        for href in ("".join(groups).strip() for groups in hrefs):
+            if href.startswith(("javascript:", "#", "mailto:")):
+                continue
+            if "&" in href or ATTACHMENT_SUFFIX.search(href) or not WEB_PAGE_SUFFIX.search(href.split("?")[0]):
+                return True
+    return False
+
+
 def names_unit(text: str) -> bool:
     return bool(UNIT_NAME_TEXT.search(text) or UNIT_GROUP_TEXT.search(text))
 

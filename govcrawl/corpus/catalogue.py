@@ -13,6 +13,7 @@ versions, report_urls, report_shas) are recomputed from all observations after e
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from abc import ABC, abstractmethod
@@ -73,9 +74,12 @@ class Catalogue(ABC):
     def run_ids(self) -> set[str]: ...
 
     @abstractmethod
-    def add_run(self, run: dict, fetches: list[dict], sightings: list[dict], derivation: str | None,
-                records: list[tuple[str, dict, list[dict]]]) -> None:  # fmt: skip
-        """One completed run, all or nothing: its row, fetches, sightings and records."""
+    def add_run(self, run: dict, fetches: Iterable[dict], sightings: Iterable[dict], derivation: str | None,
+                records: Iterable[tuple[str, str, str]]) -> None:  # fmt: skip
+        """One completed run, all or nothing: its row, fetches, sightings and records — (sha256,
+        the record as JSON, its cells as a JSON array), the text a run's feeds hold, stored as it
+        is. The iterables are consumed once, inside the transaction: a run's files are read as
+        they are stored, never held whole."""
 
     @abstractmethod
     def runs(self) -> list[dict]:
@@ -153,15 +157,17 @@ class SQLiteCatalogue(Catalogue):
         return _Transaction(self.connection)
 
     def _insert(self, table: str, rows: Iterable[dict], *, ignore_existing: bool = False) -> None:
-        rows = list(rows)
-        if not rows:
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is None:
             return
-        columns = list(rows[0])
+        columns = list(first)
         marks = ", ".join([self.placeholder] * len(columns))
         conflict = " ON CONFLICT DO NOTHING" if ignore_existing else ""
+        # A generator: executemany takes the rows one at a time.
         self.connection.executemany(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}){conflict}",
-            [[_column_value(c, row[c]) for c in columns] for row in rows],
+            ([_column_value(c, row[c]) for c in columns] for row in itertools.chain([first], rows)),
         )
 
     def _select(self, sql: str, *parameters) -> list[dict]:
@@ -183,9 +189,10 @@ class SQLiteCatalogue(Catalogue):
                 self._insert_records(derivation, records)
 
     def _insert_records(self, derivation, records):
+        """Records given as (sha256, record JSON, cells JSON)."""
         self._insert(
             "records",
-            ({"derivation": derivation, "sha256": sha, "record": _dumps(record), "cells": _dumps(cells)} for sha, record, cells in records),
+            ({"derivation": derivation, "sha256": sha, "record": record, "cells": cells} for sha, record, cells in records),
             ignore_existing=True,
         )
 
@@ -220,7 +227,7 @@ class SQLiteCatalogue(Catalogue):
     def add_derivation(self, name, kind, created_at, records):
         with self._transaction():
             self._insert("derivations", [{"name": name, "kind": kind, "created_at": created_at}], ignore_existing=True)
-            self._insert_records(name, records)
+            self._insert_records(name, ((sha, _dumps(record), _dumps(cells)) for sha, record, cells in records))
 
     def derivations(self):
         return self._select("SELECT * FROM derivations ORDER BY created_at, name")

@@ -11,13 +11,13 @@ keyed by run_id, and the conclusions are recomputed from every run each time.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import jsonlines
 
 from govcrawl.corpus.catalogue import Catalogue, open_catalogue
 from govcrawl.corpus.identity import conclude
@@ -88,40 +88,82 @@ def ingest_run(output_dir: Path, run_dir: Path) -> IngestResult:
 def _ingest_one(catalogue: Catalogue, run_dir: Path, known: set[str], result: IngestResult) -> None:
     try:
         run = read_run(run_dir)
+        if run.row["run_id"] in known:
+            result.skipped.append(run.row["run_id"])
+            return
+        # The fetches and records are read from the run's files as they are written, in one transaction.
+        catalogue.add_run(run.row, run.fetches, run.sightings, run.derivation, run.records)
     except (OSError, ValueError) as error:
         result.errors.append(f"{run_dir}: {error}")
         return
-    if run.row["run_id"] in known:
-        result.skipped.append(run.row["run_id"])
-        return
-    catalogue.add_run(run.row, run.fetches, run.sightings, run.derivation, run.records)
     known.add(run.row["run_id"])
     result.ingested.append(run.row["run_id"])
 
 
 @dataclass
 class RunData:
+    """A run as the catalogue takes it. Its fetches and records are read from the run's files when
+    they are iterated, one at a time, so ingesting a run takes memory for its sightings and a few
+    numbers per report, whatever the size of its records and cells."""
+
     row: dict
-    fetches: list[dict]
+    fetches: Iterable[dict]
     sightings: list[dict]
     derivation: str | None  # the extractor version of its records
-    records: list[tuple[str, dict, list[dict]]]  # (sha256, record, cells)
+    records: Iterable[tuple[str, str, str]]  # (sha256, record JSON, JSON array of its cells)
+
+
+@dataclass
+class _Lines:
+    """Where lines are in a feed: byte ranges, read back when they are needed."""
+
+    path: Path
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # key → [(start, end)], in file order
+
+    def add(self, key: str, start: int, end: int) -> None:
+        spans = self.spans.setdefault(key, [])
+        if spans and spans[-1][1] == start:  # the next line of the same key: one range
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+
+    def read(self, file, key: str) -> list[bytes]:
+        lines = []
+        for start, end in self.spans.get(key, ()):
+            file.seek(start)
+            lines += file.read(end - start).splitlines()
+        return lines
 
 
 def read_run(run_dir: Path) -> RunData:
+    """Reads the run's records and cells once to check them and to take what the catalogue
+    concludes from (sightings, the URLs of report pages and attachments); the records and cells
+    themselves go to the catalogue as the lines the crawl wrote, read again when they are stored."""
     stats = _read_json(run_dir / STATS_FILE)
     for key in ("spider", "run_id", "started_at", "finished_at"):
         if not stats.get(key):
             raise RunDirError(f"{STATS_FILE} has no {key}")
-    records = _read_lines(run_dir / "reports.jsonl")
-    cells_by_report: dict[str, list[dict]] = {}
-    for cell in _read_lines(run_dir / "cells.jsonl"):
-        cells_by_report.setdefault(cell["report_id"], []).append(cell)
-    errors = _read_lines(run_dir / "errors.jsonl")
     run_id = stats["run_id"]
-    extractors = sorted({r["extractor"] for r in records if r.get("extractor")})
+    cells = _Lines(run_dir / "cells.jsonl")
+    for cell, start, end in _read_lines(cells.path):
+        cells.add(cell["report_id"], start, end)
+    reports = _Lines(run_dir / "reports.jsonl")
+    sightings, extractors, kept, kinds = [], set(), {}, {}
+    for record, start, end in _read_lines(reports.path):
+        if not record.get("url") or not record.get("sha256"):
+            raise RunDirError(f"a record without url or sha256 in reports.jsonl: {record.get('id')}")
+        if record.get("extractor"):
+            extractors.add(record["extractor"])
+        # A report the crawl met under several URLs is one record listing them all in `urls`.
+        sightings += [sighting(run_id, record, url) for url in record_urls(record)]
+        kinds |= {a["url"]: "attachment" for a in record.get("attachments") or []}
+        if record["sha256"] not in kept:
+            kept[record["sha256"]] = record["id"]
+            reports.add(record["sha256"], start, end)
+    kinds |= {s["url"]: "report" for s in sightings}
     if len(extractors) > 1:
-        raise RunDirError(f"records of several extractor versions in one run: {extractors}")
+        raise RunDirError(f"records of several extractor versions in one run: {sorted(extractors)}")
+    extractor = next(iter(extractors), None)
     row = {
         "run_id": run_id,
         "spider": stats["spider"],
@@ -131,48 +173,45 @@ def read_run(run_dir: Path) -> RunData:
         "finished_at": stats["finished_at"],
         "arguments": stats.get("arguments") or {},
         "project_version": stats.get("project_version"),
-        "extractor_version": extractors[0] if extractors else None,
+        "extractor_version": extractor,
         "counts": stats.get("counts"),
         "health": stats.get("health"),
         "stats": stats.get("stats"),
         "ingested_at": utc_now(),
     }
-    sightings, kept = [], {}
-    for record in records:
-        if not record.get("url") or not record.get("sha256"):
-            raise RunDirError(f"a record without url or sha256 in reports.jsonl: {record.get('id')}")
-        # A report the crawl met under several URLs is one record listing them all in `urls`.
-        sightings += [sighting(run_id, record, url) for url in record_urls(record)]
-        kept.setdefault(record["sha256"], (record["sha256"], record, cells_by_report.get(record["id"], [])))
-    fetches = _fetches(run_dir, run_id, records, errors)
-    return RunData(row, fetches, sightings, extractors[0] if extractors else None, list(kept.values()))
+    return RunData(row, _fetches(run_dir, run_id, kinds), sightings, extractor, _records(reports, cells, kept))
 
 
-def _fetches(run_dir: Path, run_id: str, records: list[dict], errors: list[dict]) -> list[dict]:
+def _records(reports: _Lines, cells: _Lines, kept: dict[str, str]) -> Iterator[tuple[str, str, str]]:
+    """(sha256, record, cells) of the first record of each sha256, as the JSON the run wrote."""
+    with reports.path.open("rb") as report_file, _open_or_empty(cells.path) as cell_file:
+        for sha, report_id in kept.items():
+            (line,) = reports.read(report_file, sha)
+            yield sha, line.decode("utf-8"), "[" + ",".join(c.decode("utf-8") for c in cells.read(cell_file, report_id)) + "]"
+
+
+def _fetches(run_dir: Path, run_id: str, kinds: dict[str, str]) -> Iterator[dict]:
     """The run's fetches: from its fetch log (fetches.jsonl, every response) when it has one,
     else what its records and error entries say (report pages, attachments, failed requests).
     Requests that got no response are only in the error entries."""
-    kinds = {a["url"]: "attachment" for r in records for a in r.get("attachments") or []}
-    kinds |= {url: "report" for r in records for url in record_urls(r)}
-    fetches = []
     log = run_dir / FETCHES_FILE
     if log.exists():
-        for line in _read_lines(log):
-            fetches.append(_fetch(run_id, line["url"], kinds.get(line["url"], "page"), line["status"], line["sha256"], line["at"],
-                                  etag=line.get("etag"), last_modified=line.get("last_modified")))
+        for line, _, _ in _read_lines(log):
+            yield _fetch(run_id, line["url"], kinds.get(line["url"], "page"), line["status"], line["sha256"], line["at"],
+                         etag=line.get("etag"), last_modified=line.get("last_modified"))
     else:
-        for record in records:
-            fetches += [_fetch(run_id, url, "report", 200, record["sha256"], record.get("fetched_at")) for url in record_urls(record)]
+        for record, _, _ in _read_lines(run_dir / "reports.jsonl"):
+            for url in record_urls(record):
+                yield _fetch(run_id, url, "report", 200, record["sha256"], record.get("fetched_at"))
             for attachment in record.get("attachments") or []:
-                fetches.append(_fetch(run_id, attachment["url"], "attachment", 200 if attachment.get("sha256") else None,
-                                      attachment.get("sha256"), record.get("fetched_at"), attachment.get("error")))
-    for error in errors:
+                yield _fetch(run_id, attachment["url"], "attachment", 200 if attachment.get("sha256") else None,
+                             attachment.get("sha256"), record.get("fetched_at"), attachment.get("error"))
+    for error, _, _ in _read_lines(run_dir / "errors.jsonl"):
         status = HTTP_STATUS.match(error.get("error") or "")
         if status and log.exists():
             continue  # its response is in the log
-        fetches.append(_fetch(run_id, error["url"], error.get("stage") or "unknown", int(status.group(1)) if status else None,
-                              None, error.get("at"), error.get("error")))
-    return fetches
+        yield _fetch(run_id, error["url"], error.get("stage") or "unknown", int(status.group(1)) if status else None,
+                     None, error.get("at"), error.get("error"))
 
 
 def record_urls(record: dict) -> list[str]:
@@ -222,11 +261,24 @@ def _read_json(path: Path) -> dict:
     return value
 
 
-def _read_lines(path: Path) -> list[dict]:
+def _read_lines(path: Path) -> Iterator[tuple[dict, int, int]]:
+    """Each line of a feed as a JSON object, with the byte range it spans; nothing for a missing feed."""
     if not path.exists():
-        return []
-    try:
-        with jsonlines.open(path) as reader:
-            return list(reader.iter(type=dict))
-    except jsonlines.InvalidLineError as error:
-        raise RunDirError(f"{path.name}: {error}") from error
+        return
+    with path.open("rb") as file:
+        start = 0
+        for number, line in enumerate(file, 1):
+            end = start + len(line)
+            if line.strip():
+                try:
+                    value = json.loads(line)
+                except ValueError as error:
+                    raise RunDirError(f"{path.name}: line {number} is not JSON ({error})") from error
+                if not isinstance(value, dict):
+                    raise RunDirError(f"{path.name}: line {number} is not a JSON object")
+                yield value, start, end
+            start = end
+
+
+def _open_or_empty(path: Path):
+    return path.open("rb") if path.exists() else io.BytesIO()

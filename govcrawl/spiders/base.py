@@ -34,6 +34,7 @@ from govcrawl.cms.list_rules import (
     last_folder,
     link_text,
     list_date,
+    may_link_files,
     names_report,
     names_unit,
 )
@@ -215,8 +216,12 @@ class PortalSpider(scrapy.Spider):
 
     def parse_report(self, response, portal: str, unit: dict | None, listing: dict):
         self.crawler.stats.inc_value("govcrawl/report_pages")
-        attachments = attachment_links(response, listing.get("link_text")) if isinstance(response, HtmlResponse) else {}
-        if isinstance(response, HtmlResponse):  # fetched like attachments; OCR'd only if no text tables
+        attachments = {}
+        # The page is parsed here only when it may link a file or show a picture; the engine, in
+        # its worker, parses it anyway.
+        if isinstance(response, HtmlResponse) and may_link_files(response.text):
+            attachments = attachment_links(response, listing.get("link_text"))
+            # Pictures are fetched like attachments; OCR'd only if no text tables.
             attachments |= {url: "" for url in body_images(response) if url not in attachments}
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         yield ReportPage(
