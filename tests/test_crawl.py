@@ -128,3 +128,9 @@ def test_raw_bytes_are_kept_by_sha256(run):
     _spider, result, _expected = run
     for record in result.records:
         assert (result.raw / record["sha256"][:2] / record["sha256"]).is_file()
+
+
+def test_a_first_crawl_has_no_corpus_to_use_and_says_so_without_a_warning(run):
+    _spider, result, _expected = run
+    assert "govcrawl corpus: no " in result.log  # the corpus middlewares say why they stand aside, at INFO
+    assert "Disabled govcrawl" not in result.log

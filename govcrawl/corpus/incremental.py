@@ -39,7 +39,8 @@ class UnchangedReports(BaseSpiderMiddleware):
         path = output_dir(crawler.settings) / CATALOGUE_FILE
         if not path.is_file():
             logger.info("govcrawl corpus: no %s yet, every page is read", path)
-            raise NotConfigured(f"no corpus at {path}")
+            # A first crawl is no cause for a warning: Scrapy logs "Disabled" only for a NotConfigured with a reason.
+            raise NotConfigured
         return cls(crawler, SQLiteCatalogue(path))
 
     def get_processed_item(self, item, response):

@@ -49,7 +49,8 @@ class ConditionalRequests:
         path = output_dir(crawler.settings) / CATALOGUE_FILE
         if not path.is_file():
             logger.info("govcrawl corpus: no %s yet, every page is downloaded", path)
-            raise NotConfigured(f"no corpus at {path}")
+            # A first crawl is no cause for a warning: Scrapy logs "Disabled" only for a NotConfigured with a reason.
+            raise NotConfigured
         return cls(crawler, SQLiteCatalogue(path), raw_dir)
 
     def stored(self, sha256: str):
