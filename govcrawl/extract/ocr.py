@@ -37,3 +37,22 @@ def read_line(image: np.ndarray) -> Word | None:
         return None
     text, confidence = result[0]
     return Word(text, float(confidence)) if text.strip() else None
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A text line found and recognised in a page picture: its corners (clockwise from the top
+    left, pixels) as the detector drew them, its text and the recogniser's confidence."""
+
+    corners: np.ndarray
+    text: str
+    confidence: float
+
+
+def read_page(image: np.ndarray) -> list[TextLine]:
+    """Every text line of a BGR page picture: detection, then recognition of each line. The
+    detector works on the page shrunk to at most 2000 pixels a side (RapidOCR's max_side_len), so
+    a page costs about the same whatever its resolution; recognition costs per line."""
+    result, _ = engine()(image, use_det=True, use_cls=False, use_rec=True)
+    return [TextLine(np.asarray(corners, dtype=np.float32), text, float(confidence))
+            for corners, text, confidence in result or () if text.strip()]
