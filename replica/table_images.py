@@ -168,33 +168,40 @@ def printed_pages(blocks: list[Block]) -> list[bytes]:
             continue
         size = TITLE_PIXELS if block.align == "center" and block.bold else BODY_PIXELS
         indent = 2 * size if block.indent and block.align == "both" else 0
-        lines = _wrap_pixels(block.text, font(size), width, indent)
+        lines = _wrap_pixels(block.text, size, width, indent)
         for n, line in enumerate(lines):
             room(round(size * LEADING))
             draw = ImageDraw.Draw(pages[-1])
-            natural = font(size).getlength(line)
+            natural = sum(_advance(char, size) for char in line)
             left = {"center": (width - natural) / 2, "right": width - natural}.get(block.align, indent if n == 0 else 0)
             # Justified lines but the last reach the right margin: the spare width goes between characters.
             spare = (width - left - natural) / max(1, len(line) - 1) if block.align == "both" and n < len(lines) - 1 else 0
             x = PAGE_MARGIN + left
             for char in line:
                 draw.text((x, y), char, font=font(size), fill=0, stroke_width=1 if block.bold else 0, stroke_fill=0)
-                x += font(size).getlength(char) + spare
+                x += _advance(char, size) + spare
             y += round(size * LEADING)
     out = []
     for page in pages:
         png = io.BytesIO()
-        page.save(png, "PNG", optimize=True)
+        page.save(png, "PNG", compress_level=1)  # scanned() decodes it at once: speed over size
         out.append(png.getvalue())
     return out
 
 
-def _wrap_pixels(text: str, face: ImageFont.FreeTypeFont, width: int, indent: int) -> list[str]:
-    lines, line = [], ""
+@lru_cache(maxsize=4096)
+def _advance(char: str, size: int) -> float:
+    """A character's width (CJK text is set without kerning, so a line is the sum of its characters)."""
+    return font(size).getlength(char)
+
+
+def _wrap_pixels(text: str, size: int, width: int, indent: int) -> list[str]:
+    lines, line, used = [], "", 0.0
     for token in TOKEN.findall(text):
         limit = width - (indent if not lines else 0)
-        if line and face.getlength(line + token) > limit and token not in NO_BREAK_BEFORE:
+        advance = sum(_advance(char, size) for char in token)
+        if line and used + advance > limit and token not in NO_BREAK_BEFORE:
             lines.append(line)
-            line = ""
-        line += token
+            line, used = "", 0.0
+        line, used = line + token, used + advance
     return [*lines, line]

@@ -26,7 +26,7 @@ from govcrawl.extract.errors import ExtractionError
 from govcrawl.extract.image_tables import MAX_PIXELS, PlacedTable, placed_tables, straightened
 from govcrawl.extract.limits import Deadline
 from govcrawl.extract.ocr import TextLine, read_page
-from govcrawl.extract.pdf import MARGIN_BAND, MAX_PAGES, PAGE_NUMBER, _blocks, _Item, _joined, _without_layout_spaces
+from govcrawl.extract.pdf import MARGIN_BAND, PAGE_NUMBER, _blocks, _Item, _joined, _without_layout_spaces
 
 MIN_DPI, MAX_DPI = 144, 300
 TEXT_TIME_SHARE = 0.5
@@ -46,9 +46,7 @@ def document_from_scan(raw: bytes, deadline: Deadline) -> Document:
         pdf = pypdfium2.PdfDocument(raw)
     except pypdfium2.PdfiumError as error:
         raise ExtractionError(f"PDF cannot be opened: {error}") from error
-    try:
-        if len(pdf) > MAX_PAGES:
-            raise ExtractionError(f"PDF has {len(pdf)} pages, more than the {MAX_PAGES} a report can have")
+    try:  # (pdf.py has already refused a PDF of more pages than a report has)
         items_by_page = []
         for number, page in enumerate(pdf, 1):
             deadline.check(f"scanned PDF page {number}")
