@@ -78,7 +78,7 @@ def with_picture_tables(document: Document, deadline: Deadline) -> Document | No
             try:
                 tables = table_blocks(decode_image(raw))
             except ExtractionError:
-                tables = []
+                pass  # it stays a picture
         found = found or bool(tables)
         blocks += tables or [block]
     return replace(document, blocks=blocks, pictures={}) if found else None

@@ -10,7 +10,7 @@ of the right margin, or when the size changes), and tables continued on the next
 as in a text PDF. So the text, sections, metadata and stats of a scan are read by the same
 readers as a text PDF's.
 
-Text costs about 6 s a page on a shared 2-core machine; tables cost their cells. To keep the
+Text costs about 2.5 s of CPU a page (ocr.read_page); tables cost their cells. To keep the
 tables within the document's time, a page's text is read only while at least TEXT_TIME_SHARE of
 the time is left; a page read without its text becomes an image block ("page N"), so the record
 says where content was not read.
@@ -33,7 +33,7 @@ TEXT_TIME_SHARE = 0.5
 # Lines at least this share of the page wide tell the page's slant; smaller turns are left alone.
 SLANT_LINE_SHARE = 0.25
 MIN_SLANT = 0.05  # degrees
-# Boxes on one line: their vertical overlap is at least this share of the lower one's height.
+# Boxes on one line: their vertical overlap is at least this share of the shorter box's height.
 SAME_LINE_OVERLAP = 0.5
 # Lines within this share of the page's usual line height are of the body's size.
 SAME_SIZE = 0.25
