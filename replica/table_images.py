@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import random
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,6 +43,7 @@ BLOCK_GAP = BODY_PIXELS // 2  # before and after a table
 # Grey-level noise of a page scan: a flatbed's on paper, milder than the worst picture's (and
 # JPEG keeps noise at great cost: 10 makes a three-page report 1.9 MB, 4 makes it 0.8 MB).
 PAGE_NOISE = 4.0
+SCANNED_ON = datetime(2021, 3, 1, 9, 0)  # a scan's creation date where none is given
 
 
 @lru_cache(maxsize=4)
@@ -134,12 +136,15 @@ def scanned(png: bytes, rng: random.Random, noise: float = 10.0) -> bytes:
     return out.getvalue()
 
 
-def scanned_pdf(pngs: list[bytes], rng: random.Random, dpi: int = 144, noise: float = 10.0) -> bytes:
+def scanned_pdf(pngs: list[bytes], rng: random.Random, dpi: int = 144, noise: float = 10.0,
+                saved: datetime = SCANNED_ON) -> bytes:
     """A PDF without a text layer, one scanned picture per page (as a scanner's PDF holds them),
-    each page as large as the picture is at `dpi`."""
+    each page as large as the picture is at `dpi`; `saved` is its creation date (so that the same
+    pictures always give the same bytes)."""
     pages = [Image.open(io.BytesIO(scanned(png, rng, noise))) for png in pngs]
     out = io.BytesIO()
-    pages[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
+    stamp = saved.timetuple()
+    pages[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=pages[1:], creationDate=stamp, modDate=stamp)
     return out.getvalue()
 
 

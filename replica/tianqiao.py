@@ -337,7 +337,7 @@ def attached_report(replica: Replica, site: Site, channel: str, year: int, kind:
         if kind == "pdf":
             raw = documents.pdf(blocks, published - timedelta(days=1))
         else:
-            raw = scanned_pdf(printed_pages(blocks), rng, dpi=SCAN_DPI, noise=PAGE_NOISE)
+            raw = scanned_pdf(printed_pages(blocks), rng, dpi=SCAN_DPI, noise=PAGE_NOISE, saved=published - timedelta(days=1))
     url = site.doc_url(channel, doc_id(replica, published))
     file_url = attachment_url(replica, published, ext)
     name = f"{title}.{ext}"
