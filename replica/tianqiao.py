@@ -18,7 +18,9 @@ creation time: channels set up on 2022-12-01/02, older content migrated on 2022-
 each unit site's home `/gongkai/site_{unit}/index.html` with its channels 政府信息公开指南,
 政府信息公开制度, 法定主动公开内容 (off limits) and 政府信息公开年报 (`channel_{hex}/index.html`,
 further pages `index_2.html`, … behind a pager of ordinary links); attachments under
-`/gongkai/attachment/{YYYYMMDD}/{hex}.{ext}`; the 2019 report as a PDF; which years each unit has,
+`/gongkai/attachment/{YYYYMMDD}/{hex}.{ext}`; the 2019 report as a PDF; 区卫生健康局 and its 2020
+report as a scanned PDF (its printed pages as 200 dpi pictures, turned, blurred, speckled and saved
+as JPEG, with no text layer, as scanners make them); which years each unit has,
 dates, numbers, publishers, the 解读; the chrome (navigation and breadcrumb on list pages,
 `发布时间：YYYY-MM-DD　来源：…` with no time, footer with 主办, 网站标识码, 鲁ICP备 numbers); and the
 faults: one report page attaching a corrupt .pdf, one whose attachment link is dead (404).
@@ -39,6 +41,7 @@ from replica import documents, pages, prose
 from replica import tables as t
 from replica.district_sites import SCALES
 from replica.documents import Paragraph, Table
+from replica.table_images import PAGE_NOISE, SCAN_DPI, printed_pages, scanned_pdf
 from replica.model import (
     RenderedReport, Replica, Unit, UnitHistory, interpretation, publication_time, report_tables, synthetic_report,
 )
@@ -77,7 +80,7 @@ class Site:
     years: tuple[int, ...]
     channel: str | None = None    # its report channel's id, where known
     known: tuple[tuple[int, datetime, str], ...] = ()  # (year, published, doc id) of real pages
-    attached: tuple[tuple[int, str], ...] = ()         # (year, "docx" | "pdf"): the report only as an attachment
+    attached: tuple[tuple[int, str], ...] = ()         # (year, "docx" | "pdf" | "scan"): the report only as an attachment
     faults: tuple[tuple[int, str], ...] = ()           # (year, "corrupt_pdf" | "dead_link") of inline reports
     per_page: int = 10
     interpretation: int | None = None  # the year whose report gets a 文字解读 in the channel
@@ -113,6 +116,10 @@ SITES = (
          address="济南市天桥区济泺路117号", phone="0531-85901236"),
     Site("tianqiaoqubyjdbsc", unit("济南市天桥区北园街道办事处", "township", "北园街道"), "街道办事处",
          "北园街道办事处", (2022, 2023), address="济南市天桥区北园大街288号", phone="0531-85958201"),
+    # Last, so that the sites above draw the same numbers and ids as before it was added.
+    Site("tianqiaoquwsjkj", unit("济南市天桥区卫生健康局", "department", "区卫生健康局"), "区政府部门",
+         "区卫生健康局", (2020, 2021), attached=((2020, "scan"),),
+         address="济南市天桥区无影山中路46号", phone="0531-85903618"),
 )
 
 
@@ -302,8 +309,11 @@ def attachment_entry(replica: Replica, url: str, name: str, data: bytes | None) 
 
 def attached_report(replica: Replica, site: Site, channel: str, year: int, kind: str) -> RenderedReport:
     """A short page — title, 字号, date, source, 「详见附件」 — whose report is its attachment:
-    seed 004 as a DOCX, or a synthetic report as a PDF."""
+    seed 004 as a DOCX, or a synthetic report as a PDF with a text layer or as a scan of its
+    printed pages (no text layer; its tables are read by OCR)."""
     rng, fmt = replica.rng, "gov2019"
+    via, ext = {"scan": ("ocr", "pdf")}.get(kind, (kind, kind))
+    flags: tuple[str, ...] = ("tables_from_ocr",) if via == "ocr" else ()
     if kind == "docx":
         data = json.loads(SEED_004.with_suffix(".json").read_text(encoding="utf-8"))
         text = SEED_004.with_suffix(".txt").read_text(encoding="utf-8")
@@ -315,23 +325,28 @@ def attached_report(replica: Replica, site: Site, channel: str, year: int, kind:
         carried = tables["applications"]["carried_over_out"]
         replica.histories[site.unit.name] = UnitHistory(carried={c: carried[c] for c in t.APPLICANT_COLUMNS})
     else:
-        title = f"天桥区人民政府{year}年政府信息公开工作年度报告"
+        title = f"天桥区人民政府{year}年政府信息公开工作年度报告" if kind == "pdf" else site.unit.title(year)
         published = publication_time(rng, year)
         tables, failing = report_tables(replica, site.unit, year, fmt), []
         body, stats = prose.gov_report_body(site.unit.name, site.unit.short, year, fmt, tables, t.TableStyle(), rng)
         signed = f"{published.year}年{published.month}月{published.day}日"
-        blocks = [Paragraph(title, "center", True, False), *documents.html_blocks(body),
+        # The title over two lines, broken after the unit's name as editors break it.
+        heading = [title] if kind == "pdf" else [site.unit.title_prefix, title.removeprefix(site.unit.title_prefix)]
+        blocks = [*(Paragraph(line, "center", True, False) for line in heading), *documents.html_blocks(body),
                   Paragraph(site.publisher, "right", indent=False), Paragraph(signed, "right", indent=False)]
-        raw = documents.pdf(blocks, published - timedelta(days=1))
+        if kind == "pdf":
+            raw = documents.pdf(blocks, published - timedelta(days=1))
+        else:
+            raw = scanned_pdf(printed_pages(blocks), rng, dpi=SCAN_DPI, noise=PAGE_NOISE, saved=published - timedelta(days=1))
     url = site.doc_url(channel, doc_id(replica, published))
-    file_url = attachment_url(replica, published, kind)
-    name = f"{title}.{kind}"
+    file_url = attachment_url(replica, published, ext)
+    name = f"{title}.{ext}"
     body = pages.paragraphs(["详见附件。"])
     html, when = render_article([(file_url, name)], "", url, title, REPORT_CHANNEL, site.publisher, published, body)
     replica.write(url, html)
-    replica.add_report(url, title, site.unit, year, fmt, when, site.publisher, tables, stats,
+    replica.add_report(url, title, site.unit, year, fmt, when, site.publisher, tables, stats, flags=flags,
                        failing_checks=tuple(failing), attachments=[attachment_entry(replica, file_url, name, raw)],
-                       via=kind)
+                       via=via)
     return RenderedReport(url, title, published, html)
 
 

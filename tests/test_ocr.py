@@ -1,5 +1,6 @@
 """Tables published as pictures: the real OCR engine on pictures the replica draws of real table
-layouts (replica/tables.py grids, a CJK font), clean, scan-treated and as a scanned PDF.
+layouts (replica/tables.py grids, a CJK font), clean, scan-treated, as a scanned PDF (a whole
+report's printed pages, text included), and pasted into Word files.
 
 Expected numbers are the ones drawn, never the engine's output; the acceptance rule is exercised
 with a table whose own arithmetic is wrong in the source (read right, so it must be refused).
@@ -7,29 +8,37 @@ with a table whose own arithmetic is wrong in the source (read right, so it must
 
 from __future__ import annotations
 
+import difflib
 import io
 import json
 import random
 import subprocess
 import sys
+import time
+import zipfile
 from dataclasses import replace
+from datetime import datetime
 
 from urllib.parse import urlsplit
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 from scrapy.http import HtmlResponse
 
-from govcrawl.extract import Attachment, ExtractionError, extract
+from govcrawl.extract import Attachment, ExtractionError, Limits, extract
 from govcrawl.extract.image_tables import document_from_image
+from govcrawl.extract.legacy import convert
+from govcrawl.extract.limits import Deadline
 from govcrawl.extract.ocr import engine
+from govcrawl.extract.scan import document_from_scan
 from govcrawl.spiders.base import body_images
+from replica import documents, prose
 from replica import tables as t
 from replica.model import break_balance
 from replica.server import DEFAULT_SITES
-from replica.table_images import render_png, scanned, scanned_pdf
+from replica.table_images import PAGE_NOISE, SCAN_DPI, printed_pages, render_png, scanned, scanned_pdf
 
-from .crawling import expectations
+from .crawling import GENEROUS_SECONDS, expectations
 
 STYLE = t.TableStyle()
 PAGE = "<html><body><h1>测试区人民政府2022年政府信息公开工作年度报告</h1><p>一、总体情况</p><p>二、主动公开政府信息情况</p></body></html>"
@@ -162,3 +171,115 @@ def test_a_change_read_without_its_sign_is_refused():
     rules = {f["rule"] for f in record["tables_ocr_unverified"]["failing"]}
     positive = {row for row, values in numbers["active_disclosure"].items() if values.get("items_change", 0) > 0}
     assert rules == {f"ocr.unsigned_change.active_disclosure.{row}.items_change" for row in positive}
+
+
+# -- whole reports: a scanned PDF (text and tables), a Word file with its tables as pictures -----
+
+UNIT, YEAR = "济南市天桥区测试局", 2020
+SECTION_KEYS = ["overview", "active_disclosure", "applications", "review_litigation", "problems_improvements", "other_matters"]
+
+
+def report(seed: int, fmt: str) -> tuple[dict, dict, list[documents.Block]]:
+    """(numbers, the figures its prose states, blocks) of a report whose title is broken after the
+    unit's name, as editors break it."""
+    numbers, _ = drawn(seed, fmt)
+    body, stats = prose.gov_report_body(UNIT, "区测试局", YEAR, fmt, numbers, STYLE, random.Random(seed))
+    title = [documents.Paragraph(UNIT, "center", True, False), documents.Paragraph(f"{YEAR}年政府信息公开工作年度报告", "center", True, False)]
+    return numbers, stats, [*title, *documents.html_blocks(body)]
+
+
+@pytest.fixture(scope="module")
+def scanned_report():
+    numbers, stats, blocks = report(2020, "gov2019")
+    raw = scanned_pdf(printed_pages(blocks), random.Random(4), dpi=SCAN_DPI, noise=PAGE_NOISE)
+    # Ample time (as the crawls give): a page's text is read only while half the time is left,
+    # which on a busy machine would make the record depend on the load.
+    record = extract(raw, source_file="scan.pdf", limits=Limits(seconds=GENEROUS_SECONDS)).record
+    return numbers, stats, blocks, raw, record
+
+
+def test_a_scanned_report_is_read_whole_text_and_tables(scanned_report):
+    numbers, stats, blocks, raw, record = scanned_report
+    assert b"/Font" not in raw  # no text layer: every page is a picture
+    assert record["tables"] == numbers and record["via"] == "ocr"
+    assert record["flags"] == ["tables_from_ocr"] and "tables_ocr_unverified" not in record
+    # The title over two lines, as printed: unit and year come from it, as from a text layer.
+    assert record["title"] == f"{UNIT}{YEAR}年政府信息公开工作年度报告" and record["year"] == YEAR
+    assert record["unit"]["name"] == UNIT and record["format"] == "gov2019"
+    assert [s["key"] for s in record["sections"]] == SECTION_KEYS
+    assert record["stats"] == stats and {c["status"] for c in record["checks"]} == {"pass"}
+    # The prose as printed: at least 9 paragraphs in 10 read exactly, none lost.
+    printed = [b.text for b in blocks[2:] if isinstance(b, documents.Paragraph)]
+    lines = record["text"].split("\n")
+    assert sum(p in lines for p in printed) >= 0.9 * len(printed)
+    closest = [max(difflib.SequenceMatcher(None, p, line, autojunk=False).ratio() for line in lines) for p in printed]
+    assert min(closest) > 0.9, list(zip(printed, closest))
+
+
+def test_a_scans_text_is_read_only_while_half_the_time_is_left():
+    numbers, grids = drawn(4, "gov2021")
+    heading = "四、政府信息公开行政复议、行政诉讼情况"
+    page = printed_pages([documents.Paragraph(heading, bold=True), documents.Table(grids["review_litigation"])])
+    raw = scanned_pdf(page, random.Random(5), dpi=SCAN_DPI, noise=PAGE_NOISE)
+    fresh = document_from_scan(raw, Deadline(GENEROUS_SECONDS))
+    assert [(b.kind, b.text) for b in fresh.blocks] == [("text", heading), ("table", "")]
+    late = document_from_scan(raw, Deadline(GENEROUS_SECONDS, started=time.monotonic() - 0.6 * GENEROUS_SECONDS))
+    assert [(b.kind, b.text) for b in late.blocks] == [("image", "page 1: text not read in the time allowed"), ("table", "")]
+    assert late.blocks[1].rows == fresh.blocks[1].rows
+
+
+def emblem() -> bytes:
+    picture = Image.new("RGB", (160, 160), "white")
+    ImageDraw.Draw(picture).ellipse((10, 10, 150, 150), fill=(200, 20, 20), outline=(230, 180, 0), width=6)
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    return out.getvalue()
+
+
+def word_file(blocks: list[documents.Block]) -> bytes:
+    """A Word file as python-docx writes it: an emblem picture at the top, the paragraphs, and each
+    table pasted as its picture (a PNG in word/media/, shown 15 cm wide) where it stands."""
+    from docx import Document as WordDocument
+    from docx.shared import Cm
+
+    word = WordDocument()
+    word.add_picture(io.BytesIO(emblem()), width=Cm(2))  # no table in it: stays a picture
+    for block in blocks:
+        if isinstance(block, documents.Table):
+            word.add_picture(io.BytesIO(render_png(block.rows)), width=Cm(15))
+        else:
+            word.add_paragraph(block.text)
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def test_govcrawl_parse_reads_the_table_pictures_of_a_docx_and_of_a_doc_libreoffice_made(tmp_path):
+    numbers, stats, blocks = report(2022, "gov2021")
+    raw = word_file(blocks)
+    assert sum(name.startswith("word/media/") for name in zipfile.ZipFile(io.BytesIO(raw)).namelist()) == 4
+    (tmp_path / "report.docx").write_bytes(raw)
+    # The same file saved as .doc by LibreOffice: the legacy path converts it back, pictures kept.
+    (tmp_path / "report.doc").write_bytes(convert(raw, suffix=".docx", target="doc", kind="DOCX"))
+    done = subprocess.run([sys.executable, "-m", "govcrawl.cli", "parse", "-s", f"EXTRACT_SECONDS={GENEROUS_SECONDS}",
+                           str(tmp_path / "report.docx"), str(tmp_path / "report.doc")],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    for record, via in zip((json.loads(line) for line in done.stdout.splitlines()), ("docx", "doc"), strict=True):
+        assert record["tables"] == numbers and record["via"] == "ocr", via
+        assert record["flags"] == ["tables_from_ocr"] and record["stats"] == stats, via
+        assert [s["key"] for s in record["sections"]] == SECTION_KEYS, via
+        assert {c["status"] for c in record["checks"]} == {"pass"}, via
+
+
+def test_a_docx_with_text_tables_never_reads_its_pictures():
+    """The OCR is the slow path and the less sure one: a document's text tables win."""
+    from docx import Document as WordDocument
+
+    numbers, _, blocks = report(2021, "gov2021")
+    word = WordDocument(io.BytesIO(documents.docx(blocks, "报告", "Administrator", datetime(2022, 1, 5))))
+    other, _ = drawn(99, "gov2021")
+    word.add_picture(io.BytesIO(render_png(t.applications_rows("gov2021", other["applications"], STYLE))))
+    out = io.BytesIO()
+    word.save(out)
+    record = extract(out.getvalue(), source_file="text.docx").record
+    assert record["via"] == "docx" and record["tables"] == numbers

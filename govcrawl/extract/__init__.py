@@ -95,17 +95,27 @@ def read(raw: bytes, media_type: str, limits: Limits = Limits()) -> Reading:
         raise ExtractionError(f"{media_type} is not read yet")
     deadline = limits.deadline()
     document = _document(raw, media_type, limits, deadline)
+    via, image_only = VIA[media_type], False
+    if media_type == PDF and not has_text_layer(document):
+        # A scan: its tables and its text are read by OCR. Only a scan whose text could not be
+        # read is image_only (the record then claims nothing about its content).
+        from govcrawl.extract.scan import document_from_scan  # OpenCV and the OCR model: only for pictures
+
+        document = document_from_scan(raw, deadline)
+        via, image_only = "ocr", not any(block.kind == "text" for block in document.blocks)
     limits.check("max_table_cells", table_cells(document), f"{KINDS.get(media_type, 'page')} tables, cells after span expansion")
     traditional = is_traditional(" ".join(b.text for b in document.blocks[:200]))
-    if traditional:
-        document = _simplified(document)
-    image_only = media_type == PDF and not has_text_layer(document)
-    if image_only:
-        # A scan: its text cannot be read, its ruled tables can.
-        from govcrawl.extract.image_tables import document_from_scan  # OpenCV and the OCR model: only for pictures
+    pictures, document = document.pictures, replace(document, pictures={})  # the bytes never leave the worker
+    reading = read_document(_simplified(document) if traditional else document, via=via, image_only=image_only,
+                            traditional=traditional)
+    if pictures and not reading.tables_read:
+        # A Word file whose tables are pictures: they are read by OCR where they stand.
+        from govcrawl.extract.image_tables import with_picture_tables  # OpenCV and the OCR model: only for pictures
 
-        return read_document(document_from_scan(raw), via="ocr", image_only=True)
-    return read_document(document, via=VIA[media_type], image_only=image_only, traditional=traditional)
+        pictured = with_picture_tables(replace(document, pictures=pictures), deadline)
+        if pictured is not None:
+            reading = read_document(_simplified(pictured) if traditional else pictured, via="ocr", traditional=traditional)
+    return reading
 
 
 def tables_in_pictures(readings: list[Reading]) -> Reading:

@@ -40,3 +40,6 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)  # page metadata: ArticleTitle, PubDate, 来源, …
     script: Literal["hans", "hant"] = "hans"
     media_type: str = "text/html"
+    # Pictures a Word file embeds (PNG, JPEG), by the name its image blocks carry: a table pasted
+    # as a picture is read from them by OCR when the document has no table in text.
+    pictures: dict[str, bytes] = field(default_factory=dict)

@@ -15,7 +15,7 @@ arithmetic, never here.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -23,6 +23,7 @@ import numpy as np
 from govcrawl.extract.cell_text import CellText
 from govcrawl.extract.document import Block, Cell, Document
 from govcrawl.extract.errors import ExtractionError
+from govcrawl.extract.limits import Deadline
 from govcrawl.extract.ocr import read_line
 
 # A ruling line is a straight run at least this share of the picture's width (or height), and
@@ -46,8 +47,6 @@ MAX_DASH_HEIGHT, DASH_RATIO, MIN_DASH_WIDTH = 7, 2.5, 6
 MIN_LINE_HEIGHT = 3  # less ink than this in a cell is noise: the cell is blank
 # Larger pictures are refused before decoding (an A4 page at 600 dpi is 35 million pixels).
 MAX_PIXELS = 40_000_000
-# Scanned PDF pages are drawn at this scale of 72 dpi (144 dpi): table text ~20 px high.
-PDF_SCALE = 2.0
 # Recognition works on text lines of this height; a picture whose text is smaller is enlarged.
 TEXT_HEIGHT = 32
 
@@ -66,21 +65,23 @@ def document_from_image(raw: bytes, media_type: str) -> Document:
     return Document(blocks=table_blocks(decode_image(raw)), media_type=media_type)
 
 
-def document_from_scan(raw: bytes) -> Document:
-    """A PDF without a text layer: each page drawn as a picture, the tables read from it."""
-    import pypdfium2  # pdfplumber's own renderer
-
-    try:
-        pdf = pypdfium2.PdfDocument(raw)
-    except pypdfium2.PdfiumError as error:
-        raise ExtractionError(f"PDF cannot be opened: {error}") from error
-    blocks = []
-    try:
-        for page in pdf:
-            blocks += table_blocks(np.ascontiguousarray(page.render(scale=PDF_SCALE, grayscale=True).to_numpy()))
-    finally:
-        pdf.close()
-    return Document(blocks=blocks, media_type="application/pdf")
+def with_picture_tables(document: Document, deadline: Deadline) -> Document | None:
+    """The document with each embedded picture (a Word file's, `Document.pictures`) that holds
+    ruled tables replaced, where it stands, by those tables; None when no picture holds one. A
+    picture that cannot be decoded is left as it is (an image block)."""
+    blocks, found = [], False
+    for block in document.blocks:
+        raw = document.pictures.get(block.text) if block.kind == "image" else None
+        tables = []
+        if raw is not None:
+            deadline.check(f"the document's {block.text}")
+            try:
+                tables = table_blocks(decode_image(raw))
+            except ExtractionError:
+                pass  # it stays a picture
+        found = found or bool(tables)
+        blocks += tables or [block]
+    return replace(document, blocks=blocks, pictures={}) if found else None
 
 
 def decode_image(raw: bytes) -> np.ndarray:
@@ -98,20 +99,35 @@ def decode_image(raw: bytes) -> np.ndarray:
     return image
 
 
+@dataclass(frozen=True)
+class PlacedTable:
+    """A table read from a picture and where it stands in it (pixels of the straightened picture)."""
+
+    block: Block
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+
 def table_blocks(image: np.ndarray) -> list[Block]:
     """Every ruled table in a greyscale picture, top to bottom, as table blocks."""
-    image = straightened(image)
+    return [table.block for table in placed_tables(straightened(image))]
+
+
+def placed_tables(image: np.ndarray) -> list[PlacedTable]:
+    """Every ruled table in a straightened greyscale picture, top to bottom."""
     ink = _ink(image)
     horizontal, vertical = _lines(ink, horizontal=True), _lines(ink, horizontal=False)
     count, _, stats, _ = cv2.connectedComponentsWithStats(horizontal | vertical, connectivity=8)
     regions = sorted((stats[i] for i in range(1, count)), key=lambda s: s[cv2.CC_STAT_TOP])
-    blocks = []
+    tables = []
     for x, y, w, h, _ in regions:
         box = (slice(y, y + h + 1), slice(x, x + w + 1))
         rows = _read_grid(image[box], ink[box], horizontal[box], vertical[box])
         if rows:
-            blocks.append(Block("table", rows=rows))
-    return blocks
+            tables.append(PlacedTable(Block("table", rows=rows), int(x), int(y), int(x + w), int(y + h)))
+    return tables
 
 
 def straightened(image: np.ndarray) -> np.ndarray:

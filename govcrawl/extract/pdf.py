@@ -17,7 +17,7 @@ visible gap: two digit runs apart on one line of one cell are two cells (a rulin
 missed), so the row no longer has the expected number of values and is not read, instead of
 being read as one made-up number (report-format.md §6.15).
 
-A PDF without a text layer (a scan) becomes image blocks only; nothing is guessed from it.
+A PDF without a text layer (a scan) becomes image blocks only here; scan.py reads it by OCR.
 """
 
 from __future__ import annotations

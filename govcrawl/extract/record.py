@@ -60,7 +60,7 @@ class Reading:
 
     document: Document
     via: str  # "html" | "text" | "pdf" | "docx" | "doc" | "xlsx" | …: where its tables come from
-    image_only: bool  # a PDF without a text layer (a scan): nothing in it can be read
+    image_only: bool  # a scan whose text OCR could not read: nothing is claimed about its content
     traditional: bool  # written in Traditional characters, converted
     body: ReportBody
     text: str
