@@ -32,8 +32,10 @@ MIN_LINE_CONFIDENCE = 0.5
 def engine():
     from rapidocr_onnxruntime import RapidOCR  # imported here: its import alone costs 0.5 s
 
-    # At most two threads per operator: the crawl's own work shares the machine's cores.
-    return RapidOCR(intra_op_num_threads=2, inter_op_num_threads=1)
+    # One thread: a crawl reads documents in one worker process per core already, and a second
+    # thread per worker only contends for those cores (one of seed 000's pictures: 6.9 CPU-s and
+    # 7.3 s with one thread, 10 CPU-s and 8 s with two).
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
 
 
 def read_line(image: np.ndarray) -> Word | None:
