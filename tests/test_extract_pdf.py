@@ -13,7 +13,7 @@ from PIL import Image
 from govcrawl.extract import ExtractionError, extract, extract_file, pdf
 from govcrawl.extract.document import Block, Cell
 from govcrawl.evaluate import score_record
-from govcrawl.extract.pdf import _Item, _joined, _split_numbers
+from govcrawl.extract.pdf import PageItem, _split_numbers, joined_across_pages
 from govcrawl.extract.tables import read_tables
 
 from .conftest import ROOT
@@ -70,9 +70,9 @@ def test_a_table_continued_on_the_next_page_is_joined_without_its_repeated_heade
     header = [Cell("行政复议", colspan=5), Cell("行政诉讼", colspan=10)]
     first = Block("table", rows=[header, [Cell("x")]])
     continuation = Block("table", rows=[list(header), [Cell("y")]])
-    page_1 = [_Item(100, line={"text": "四、…"}), _Item(700, first, x0=76, x1=516)]
-    page_2 = [_Item(80, continuation, x0=77, x1=515), _Item(500, line={"text": "五、…"})]
-    items = _joined([page_1, page_2])
+    page_1 = [PageItem(100, line={"text": "四、…"}), PageItem(700, first, x0=76, x1=516)]
+    page_2 = [PageItem(80, continuation, x0=77, x1=515), PageItem(500, line={"text": "五、…"})]
+    items = joined_across_pages([page_1, page_2])
     assert len(items) == 3
     assert [[c.text for c in row] for row in items[1].block.rows] == [["行政复议", "行政诉讼"], ["x"], ["y"]]
 
@@ -80,10 +80,10 @@ def test_a_table_continued_on_the_next_page_is_joined_without_its_repeated_heade
 def test_tables_apart_or_of_another_width_are_not_joined():
     table = Block("table", rows=[[Cell("a"), Cell("b")]])
     narrow = Block("table", rows=[[Cell("c"), Cell("d")]])
-    between = [[_Item(700, table, x0=76, x1=516), _Item(780, line={"text": "说明"})], [_Item(80, narrow, x0=76, x1=516)]]
-    assert len(_joined(between)) == 3
-    other_width = [[_Item(700, table, x0=76, x1=516)], [_Item(80, narrow, x0=76, x1=300)]]
-    assert len(_joined(other_width)) == 2
+    between = [[PageItem(700, table, x0=76, x1=516), PageItem(780, line={"text": "说明"})], [PageItem(80, narrow, x0=76, x1=516)]]
+    assert len(joined_across_pages(between)) == 3
+    other_width = [[PageItem(700, table, x0=76, x1=516)], [PageItem(80, narrow, x0=76, x1=300)]]
+    assert len(joined_across_pages(other_width)) == 2
 
 
 def test_numbers_apart_in_one_cell_are_never_joined_into_one_number():

@@ -54,7 +54,7 @@ _CJK_CHAR = re.compile(rf"[{CJK}]")
 
 
 @dataclass
-class _Item:
+class PageItem:
     """One thing on a page, placed by its top edge: a text line, a table or an image."""
 
     top: float
@@ -89,7 +89,7 @@ def document_from_pdf(raw: bytes, limits: Limits = Limits(), deadline: Deadline 
         # A scan: one image block per page, so that the record says where the content was.
         blocks = [Block("image", f"page {n}") for n, _ in enumerate(items_by_page, 1)]
         return Document(blocks=blocks, media_type="application/pdf")
-    return Document(blocks=_blocks(_joined(items_by_page)), media_type="application/pdf")
+    return Document(blocks=paragraph_blocks(joined_across_pages(items_by_page)), media_type="application/pdf")
 
 
 def _reason(error: Exception) -> str:
@@ -109,7 +109,7 @@ def has_text_layer(document: Document) -> bool:
 # --- one page ---------------------------------------------------------------------------------
 
 
-def _page_items(page, limits: Limits, deadline: Deadline) -> list[_Item]:
+def _page_items(page, limits: Limits, deadline: Deadline) -> list[PageItem]:
     """The page's items; a page with more objects than a report page has is refused before the
     table finder, whose cost grows with the square of the rulings."""
     limits.check("max_pdf_graphics_per_page", len(page.rects) + len(page.lines) + len(page.curves),
@@ -118,24 +118,24 @@ def _page_items(page, limits: Limits, deadline: Deadline) -> list[_Item]:
     deadline.check(f"PDF page {page.page_number}, before its tables")
     ruled = page.filter(lambda obj: not _is_background(obj))
     tables = [t for t in ruled.find_tables(_table_settings(ruled)) if _is_data_table(t)]
-    items = [_Item(t.bbox[1], Block("table", rows=_rows(page, t)), x0=t.bbox[0], x1=t.bbox[2]) for t in tables]
+    items = [PageItem(t.bbox[1], Block("table", rows=_rows(page, t)), x0=t.bbox[0], x1=t.bbox[2]) for t in tables]
     boxes = [t.bbox for t in tables]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not any(_inside(obj, box) for box in boxes))
     band = page.height * MARGIN_BAND
     lines = []
     for line in outside.extract_text_lines(layout=False, strip=True, return_chars=True):
-        text = _without_layout_spaces(line["text"])
+        text = without_layout_spaces(line["text"])
         in_margin = line["top"] < page.bbox[1] + band or line["bottom"] > page.bbox[3] - band
         if text and not (in_margin and PAGE_NUMBER.match(text)):
             lines.append(dict(line, text=text))
     in_tables: set[int] = set()
     for table in layout_tables(lines):
-        items.append(_Item(table.top, table.block, x0=table.x0, x1=table.x1, unruled=True))
+        items.append(PageItem(table.top, table.block, x0=table.x0, x1=table.x1, unruled=True))
         in_tables.update(table.lines)
-    items += [_Item(line["top"], line=line, x0=line["x0"], x1=line["x1"]) for i, line in enumerate(lines) if i not in in_tables]
+    items += [PageItem(line["top"], line=line, x0=line["x0"], x1=line["x1"]) for i, line in enumerate(lines) if i not in in_tables]
     for image in page.images:
         if image["width"] >= page.width * MIN_IMAGE_WIDTH_SHARE and not any(_inside(image, box) for box in boxes):
-            items.append(_Item(image["top"], Block("image", f"page {page.page_number} image"), x0=image["x0"], x1=image["x1"]))
+            items.append(PageItem(image["top"], Block("image", f"page {page.page_number} image"), x0=image["x0"], x1=image["x1"]))
     return sorted(items, key=lambda item: item.top)
 
 
@@ -215,7 +215,7 @@ def _cell_text(chars: list[dict]) -> str:
     from pdfplumber.utils import extract_text
 
     text = extract_text(chars, x_tolerance=3, y_tolerance=3) if chars else ""
-    lines = (_without_layout_spaces(line) for line in text.split("\n"))
+    lines = (without_layout_spaces(line) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -228,17 +228,17 @@ def _split_numbers(text: str, rowspan: int, colspan: int) -> list[Cell]:
     return [Cell(first, rowspan, colspan)] + [Cell(number) for number in rest]
 
 
-def _without_layout_spaces(text: str) -> str:
+def without_layout_spaces(text: str) -> str:
     return _LAYOUT_SPACE.sub("", text).strip()
 
 
 # --- the whole document -----------------------------------------------------------------------
 
 
-def _joined(items_by_page: list[list[_Item]]) -> list[_Item]:
+def joined_across_pages(items_by_page: list[list[PageItem]]) -> list[PageItem]:
     """All pages' items in order, a table continued at the top of the next page joined to the
     table that ends the page before it."""
-    items: list[_Item] = []
+    items: list[PageItem] = []
     for page_items in items_by_page:
         first = page_items[0] if page_items else None
         last = items[-1] if items else None
@@ -256,7 +256,7 @@ def _joined(items_by_page: list[list[_Item]]) -> list[_Item]:
     return items
 
 
-def _continues(last: _Item, first: _Item) -> bool:
+def _continues(last: PageItem, first: PageItem) -> bool:
     """Ruled tables continue with the same left and right edges. Tables without rulings have no
     edges of their own (they are where the widest words are): one ending a page and one starting
     the next are one; the table readers still tell the statutory tables apart by their markers."""
@@ -275,7 +275,7 @@ def _without_repeated_header(rows: list[list[Cell]], continuation: list[list[Cel
     return continuation[repeated:]
 
 
-def _blocks(items: list[_Item]) -> list[Block]:
+def paragraph_blocks(items: list[PageItem]) -> list[Block]:
     """Text lines joined into paragraphs: a line starts a paragraph when it is indented, when
     the line before it stopped short of the right margin, or when the font size changes."""
     lines = [item.line for item in items if item.line]

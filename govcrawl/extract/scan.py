@@ -26,7 +26,7 @@ from govcrawl.extract.errors import ExtractionError
 from govcrawl.extract.image_tables import MAX_PIXELS, PlacedTable, placed_tables, straightened
 from govcrawl.extract.limits import Deadline
 from govcrawl.extract.ocr import TextLine, read_page
-from govcrawl.extract.pdf import MARGIN_BAND, PAGE_NUMBER, _blocks, _Item, _joined, _without_layout_spaces
+from govcrawl.extract.pdf import MARGIN_BAND, PAGE_NUMBER, PageItem, joined_across_pages, paragraph_blocks, without_layout_spaces
 
 MIN_DPI, MAX_DPI = 144, 300
 TEXT_TIME_SHARE = 0.5
@@ -53,17 +53,17 @@ def document_from_scan(raw: bytes, deadline: Deadline) -> Document:
             items_by_page.append(_page_items(page, number, deadline))
     finally:
         pdf.close()
-    return Document(blocks=_blocks(_joined(items_by_page)), media_type="application/pdf")
+    return Document(blocks=paragraph_blocks(joined_across_pages(items_by_page)), media_type="application/pdf")
 
 
-def _page_items(page, number: int, deadline: Deadline) -> list[_Item]:
+def _page_items(page, number: int, deadline: Deadline) -> list[PageItem]:
     image = straightened(_drawn(page))
     tables = placed_tables(image)
-    items = [_Item(t.top, t.block, x0=t.left, x1=t.right) for t in tables]
+    items = [PageItem(t.top, t.block, x0=t.left, x1=t.right) for t in tables]
     if deadline.remaining() >= deadline.seconds * TEXT_TIME_SHARE:
-        items += [_Item(line["top"], line=line, x0=line["x0"], x1=line["x1"]) for line in _text_lines(image, tables)]
+        items += [PageItem(line["top"], line=line, x0=line["x0"], x1=line["x1"]) for line in _text_lines(image, tables)]
     else:
-        items.append(_Item(0, Block("image", f"page {number}: text not read in the time allowed")))
+        items.append(PageItem(0, Block("image", f"page {number}: text not read in the time allowed")))
     return sorted(items, key=lambda item: item.top)
 
 
@@ -142,7 +142,7 @@ def _same_lines(boxes: list[dict]) -> list[dict]:
     for line in lines:
         line.sort(key=lambda b: b["x0"])
         joined.append({
-            "text": _without_layout_spaces(" ".join(b["text"] for b in line)),
+            "text": without_layout_spaces(" ".join(b["text"] for b in line)),
             "x0": line[0]["x0"], "x1": max(b["x1"] for b in line),
             "top": min(b["top"] for b in line), "bottom": max(b["bottom"] for b in line),
         })
