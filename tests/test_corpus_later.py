@@ -5,6 +5,7 @@ over raw HTTP and in the second crawl."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import http.client
 import json
@@ -16,6 +17,7 @@ import sys
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from replica.build import FIRST_STATE_DATE, LATER_STATE_DATE, build, built
@@ -197,6 +199,8 @@ def crawl_both_states(out: Path):
         shutil.copytree(output, copy)
     refetch = _crawl(copies[0], "later", "-s", "CORPUS_REVALIDATE=False")
     reread = _crawl(copies[1], "later", "-s", "CORPUS_INCREMENTAL=False")
+    exported = govcrawl("export", str(output), "--to", str(out / "export"))
+    assert exported.returncode == 0, exported.stderr[-3000:]
     return output, first, later, refetch, reread
 
 
@@ -285,6 +289,32 @@ def test_the_catalogue_concludes_what_the_manifest_says_changed(two_states, cata
             assert report["last_seen"] >= later_start
     total, gone = catalogue.execute("SELECT COUNT(*), COUNT(gone_since) FROM reports").fetchone()
     assert (total, gone) == (len(read_lines(first / "reports.jsonl")) + 1, 1)
+
+
+def test_the_export_of_both_states_holds_the_current_version_of_every_report(two_states, catalogue):
+    output, (first, _), (later, _), *_others = two_states
+    exported = output.parent / "export"
+    current = dict(catalogue.execute("SELECT r.report_id, v.sha256 FROM reports r JOIN versions v "
+                                     "ON v.report_id = r.report_id AND v.version = r.current_version").fetchall())
+    reports = pq.read_table(exported / "reports.parquet").to_pylist()
+    assert {r["report_id"]: r["sha256"] for r in reports} == current  # the removed one too, with its gone_since
+    # Each version's cells as the crawl that read it wrote them (report_id there: sha1 of the URL).
+    cells_of = {}
+    for run_dir in (first, later):
+        sha_of = {r["id"]: r["sha256"] for r in read_lines(run_dir / "reports.jsonl")}
+        for cell in read_lines(run_dir / "cells.jsonl"):
+            cells_of.setdefault((run_dir, sha_of[cell["report_id"]]), []).append(cell)
+    expected = sum(len(cells_of.get((later, sha)) or cells_of.get((first, sha), [])) for sha in current.values())
+    cells = pq.read_table(exported / "cells.parquet").to_pylist()
+    assert len(cells) == expected > 0
+    for name, rows in (("reports", reports), ("cells", cells)):
+        with (exported / f"{name}.csv").open(encoding="utf-8-sig", newline="") as table:
+            assert sum(1 for _row in csv.DictReader(table)) == len(rows)
+    (edited,) = _manifest("later")["changes"][SPIDER]["edited"]
+    table, row, column = edited["figure"].split(".")
+    (figure,) = [c["value"] for c in cells
+                 if (c["report_id"], c["table"], c["row"], c["col"]) == (_sha1(edited["url"]), table, row, column)]
+    assert figure == edited["after"]
 
 
 def test_the_second_crawl_revalidates_what_it_knows_and_reads_only_what_changed(two_states):
