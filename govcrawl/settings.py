@@ -77,6 +77,11 @@ OUTPUT_DIR = None
 # re-extract without recrawling. Unset = OUTPUT_DIR/raw; empty = keep nothing (attachments are
 # still fetched and read).
 RAW_STORE_DIR = None
+# What OCR read from each picture and scanned page, kept by the picture's pixels and the OCR code's
+# version (govcrawl/extract/ocr_cache.py), so that a reparse, a recrawl or another crawl on this
+# machine meeting the same picture does not read it again (a scanned page costs about 5 s of CPU).
+# Unset = OUTPUT_DIR/ocr-cache; empty = keep nothing. `govcrawl reparse` uses OUTPUT_DIR/ocr-cache too.
+OCR_CACHE_DIR = None
 # Attachments larger than this are not downloaded (an error entry on the record instead).
 ATTACHMENT_MAXSIZE = 50 * 1024 * 1024
 

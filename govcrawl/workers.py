@@ -49,21 +49,24 @@ from govcrawl.extract.limits import Limits, LimitExceeded, setting_name
 
 WORKERS_SETTING = "EXTRACT_WORKERS"
 MEMORY_SETTING = "EXTRACT_MAX_MEMORY_MB"
+OCR_CACHE_SETTING = "OCR_CACHE_DIR"
 # Address space, not resident memory: OCR (onnxruntime's arenas, OpenCV's buffers) reserves about
 # 1 GB of address space to read a report's three table pictures while using about 270 MB.
 DEFAULT_MEMORY_MB = 2048
 
 
 class ExtractionPool:
-    def __init__(self, workers: int | None = None, limits: Limits = Limits(), memory_mb: int = DEFAULT_MEMORY_MB):
+    def __init__(self, workers: int | None = None, limits: Limits = Limits(), memory_mb: int = DEFAULT_MEMORY_MB,
+                 ocr_cache: Path | None = None):
         self.workers = workers or os.cpu_count() or 1
         self.limits = limits
         self.memory_mb = memory_mb
+        self.ocr_cache = ocr_cache  # where the workers keep what OCR read (govcrawl/extract/ocr_cache.py); None: nowhere
         self._pool: ProcessPool | None = None
 
     def _submit(self, function: Callable, *args, **kwargs) -> concurrent.futures.Future:
         if self._pool is None:
-            self._pool = ProcessPool(max_workers=self.workers, initializer=_limit_memory, initargs=(self.memory_mb,),
+            self._pool = ProcessPool(max_workers=self.workers, initializer=_start_worker, initargs=(self.memory_mb, self.ocr_cache),
                                      context=multiprocessing.get_context("spawn"))
         task = self._pool.schedule(function, args=args, kwargs=kwargs, timeout=self.limits.seconds)
         outcome: concurrent.futures.Future = concurrent.futures.Future()
@@ -113,21 +116,29 @@ class ExtractionPool:
             self._pool = None
 
 
-def pool_from_settings(settings: Mapping) -> ExtractionPool:
+def pool_from_settings(settings: Mapping, ocr_cache: Path | None = None) -> ExtractionPool:
     """The pool the settings describe (Scrapy's Settings, or a dict of the same names): the
-    engine's limits EXTRACT_<FIELD> (govcrawl/extract/limits.py), EXTRACT_WORKERS and
-    EXTRACT_MAX_MEMORY_MB; a setting not given keeps its default."""
+    engine's limits EXTRACT_<FIELD> (govcrawl/extract/limits.py), EXTRACT_WORKERS,
+    EXTRACT_MAX_MEMORY_MB and OCR_CACHE_DIR ("" = none; not given = `ocr_cache`, the caller's
+    default); a setting not given keeps its default."""
     limits = Limits(**{
         f.name: type(f.default)(settings.get(setting_name(f.name)))
         for f in fields(Limits) if settings.get(setting_name(f.name)) not in (None, "")
     })
     workers = settings.get(WORKERS_SETTING)
-    return ExtractionPool(int(workers) if workers else None, limits, int(settings.get(MEMORY_SETTING) or DEFAULT_MEMORY_MB))
+    configured_cache = settings.get(OCR_CACHE_SETTING)
+    if configured_cache is not None:
+        ocr_cache = Path(configured_cache) if configured_cache else None
+    return ExtractionPool(int(workers) if workers else None, limits, int(settings.get(MEMORY_SETTING) or DEFAULT_MEMORY_MB),
+                          ocr_cache)
 
 
-def _limit_memory(memory_mb: int) -> None:
+def _start_worker(memory_mb: int, ocr_cache: Path | None) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    from govcrawl.extract.ocr_cache import use  # the worker's own: in the crawl's process nothing reads a picture
+
+    use(ocr_cache)
 
 
 def _within_memory(function: Callable, memory_mb: int, *args, **kwargs):

@@ -11,8 +11,10 @@ Test modules add runs of their own (`shared_run`), so that their crawls too run 
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -47,13 +49,23 @@ WORKERS = min(8, max(2, os.cpu_count() or 2))
 # pictures could pass the default limit and the record would depend on the load.
 GENEROUS_SECONDS = 600
 
+# OCR reads each picture once per session: the crawls of the suite keep what it read in one
+# directory (OCR_CACHE_DIR, govcrawl/extract/ocr_cache.py), so that of the crawls that meet seed
+# 000's pictures and tianqiao's scan (each spider's, the demo's, tianqiao's without a raw store,
+# the reparse) one reads them and the others take its reading, waiting for it when they meet them
+# at once. That a kept reading is the reading is tests/test_ocr_cache.py's.
+OCR_CACHE = Path(tempfile.mkdtemp(prefix="govcrawl-tests-ocr-"))
+atexit.register(shutil.rmtree, OCR_CACHE, True)
+
 # What every crawl of the suite is given besides its own settings. One extraction worker: the
 # suite runs several crawls at once on few cores, and a worker per core each would start for
 # nothing; `govcrawl demo` and scrapyd's jobs (tests/test_scrapyd.py) run with the default.
 TEST_SETTINGS = {
     "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
-    "EXTRACT_SECONDS": str(GENEROUS_SECONDS), "EXTRACT_WORKERS": "1",
+    "EXTRACT_SECONDS": str(GENEROUS_SECONDS), "EXTRACT_WORKERS": "1", "OCR_CACHE_DIR": str(OCR_CACHE),
 }
+# The same time and OCR cache for the commands that read documents outside a crawl (demo, reparse).
+READING_OPTIONS = tuple(option for name in ("EXTRACT_SECONDS", "OCR_CACHE_DIR") for option in ("-s", f"{name}={TEST_SETTINGS[name]}"))
 
 
 @dataclass
@@ -183,8 +195,8 @@ def govcrawl(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
 
 def demo(out: Path) -> Demo:
     """`govcrawl demo --output out`; its feeds are those of the latest run of each top-level spider."""
-    # Documents get the suite's ample time, as in every test crawl; the rest are the demo's defaults.
-    done = govcrawl("demo", "--output", str(out), "-s", f"EXTRACT_SECONDS={GENEROUS_SECONDS}", timeout=900)
+    # Documents get the suite's ample time and OCR cache, as in every test crawl; the rest are the demo's defaults.
+    done = govcrawl("demo", "--output", str(out), *READING_OPTIONS, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
     runs = sorted((out / "latest").iterdir())
     return Demo(out, *([line for run in runs for line in read_lines(run / f"{name}.jsonl")] for name in FEED_NAMES), done.stdout)

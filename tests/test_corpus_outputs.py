@@ -23,7 +23,7 @@ import jsonlines
 import pyarrow.parquet as pq
 import pytest
 
-from .crawling import DEMO, GENEROUS_SECONDS, ROOT, shared_run
+from .crawling import DEMO, READING_OPTIONS, ROOT, shared_run
 
 TABLES = ("reports", "cells", "panel", "checks", "codebook")
 APPLICATION_COLUMNS = ("natural_person", "org_commercial", "org_research", "org_public_welfare", "org_legal_service",
@@ -71,12 +71,12 @@ def reparse_the_demo(out: Path, demo) -> Reparsed:
         shutil.copytree(demo.out, directory, symlinks=True, ignore=shutil.ignore_patterns("export", "coverage.html", "logs"))
     lost = _crawled_records(copy)[0]
     (copy / "raw" / lost["sha256"][:2] / lost["sha256"]).unlink()
-    without_it = subprocess.run([sys.executable, "-m", "govcrawl.cli", "reparse", str(copy)], cwd=ROOT, capture_output=True,
+    without_it = subprocess.run([sys.executable, "-m", "govcrawl.cli", "reparse", str(copy), *READING_OPTIONS], cwd=ROOT, capture_output=True,
                                 text=True, timeout=600)
-    printed = govcrawl("reparse", str(output), "-s", f"EXTRACT_SECONDS={GENEROUS_SECONDS}").stdout
+    printed = govcrawl("reparse", str(output), *READING_OPTIONS).stdout
     (derivation,) = [p for p in (output / "derivations").iterdir()]
     first = _file_hashes(derivation)
-    govcrawl("reparse", str(output), "-s", f"EXTRACT_SECONDS={GENEROUS_SECONDS}")
+    govcrawl("reparse", str(output), *READING_OPTIONS)
     again = _file_hashes(derivation)
     status = govcrawl("corpus", "status", str(output)).stdout
     return Reparsed(output, derivation, printed, first, again, status, copy, lost, without_it)

@@ -103,7 +103,7 @@ def cmd_reparse(args) -> int:
 
     progress = Progress.to_stderr()
     catalogue, ingested = _open(args, progress)
-    pool = pool_from_settings(parse_settings(args.set))
+    pool = pool_from_settings(parse_settings(args.set), Path(args.output_dir) / "ocr-cache")
     try:
         with catalogue:
             result = reparse(catalogue, Path(args.output_dir), progress, pool)

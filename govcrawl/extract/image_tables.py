@@ -25,6 +25,7 @@ from govcrawl.extract.document import Block, Cell, Document
 from govcrawl.extract.errors import ExtractionError
 from govcrawl.extract.limits import Deadline
 from govcrawl.extract.ocr import read_line
+from govcrawl.extract.ocr_cache import remembered
 
 # A ruling line is a straight run at least this share of the picture's width (or height), and
 # at least this many pixels: longer than any stroke of a character.
@@ -115,6 +116,7 @@ def table_blocks(image: np.ndarray) -> list[Block]:
     return [table.block for table in placed_tables(straightened(image))]
 
 
+@remembered
 def placed_tables(image: np.ndarray) -> list[PlacedTable]:
     """Every ruled table in a straightened greyscale picture, top to bottom."""
     ink = _ink(image)
@@ -131,21 +133,25 @@ def placed_tables(image: np.ndarray) -> list[PlacedTable]:
 
 
 def straightened(image: np.ndarray) -> np.ndarray:
-    """The picture turned so that its table's lines are level (the longest lines' median angle)."""
-    ink = _ink(image)
-    segments = cv2.HoughLinesP(ink, 1, np.pi / 1800, threshold=200, minLineLength=image.shape[1] // 4, maxLineGap=5)
-    if segments is None:
-        return image
-    angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in segments.reshape(-1, 4)]
-    level = [a for a in angles if abs(a) < MAX_SKEW]
-    if not level:
-        return image
-    angle = float(np.median(level))
+    """The picture turned so that its table's lines are level."""
+    angle = skew(image)
     if abs(angle) < MIN_SKEW:
         return image
     height, width = image.shape
     turn = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
     return cv2.warpAffine(image, turn, (width, height), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+@remembered
+def skew(image: np.ndarray) -> float:
+    """The angle (degrees) of the picture's longest lines: their median, within MAX_SKEW of level; 0 without such lines."""
+    ink = _ink(image)
+    segments = cv2.HoughLinesP(ink, 1, np.pi / 1800, threshold=200, minLineLength=image.shape[1] // 4, maxLineGap=5)
+    if segments is None:
+        return 0.0
+    angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in segments.reshape(-1, 4)]
+    level = [a for a in angles if abs(a) < MAX_SKEW]
+    return float(np.median(level)) if level else 0.0
 
 
 def _ink(image: np.ndarray) -> np.ndarray:

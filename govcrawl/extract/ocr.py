@@ -13,6 +13,8 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
+from govcrawl.extract.ocr_cache import remembered
+
 
 @dataclass(frozen=True)
 class Word:
@@ -58,6 +60,7 @@ class TextLine:
     confidence: float
 
 
+@remembered
 def read_page(image: np.ndarray) -> list[TextLine]:
     """Every text line of a BGR page picture. The detector works on the page shrunk to at most
     DETECTION_SIDE pixels a side (body text stays 15–20 px high, which it finds as well; a page

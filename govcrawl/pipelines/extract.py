@@ -21,6 +21,7 @@ from govcrawl.extract import Attachment, ExtractionError, LimitExceeded, is_imag
 from govcrawl.extract.limits import setting_name
 from govcrawl.items import CrawlError, Report, utc_now
 from govcrawl.pipelines import report_page
+from govcrawl.runs import output_dir
 from govcrawl.workers import pool_from_settings
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ class ExtractPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.pool = pool_from_settings(crawler.settings)
+        self.pool = pool_from_settings(crawler.settings, output_dir(crawler.settings) / "ocr-cache")
         logger.info("govcrawl extraction: %d worker process(es); each document may take %g s and %d MB (EXTRACT_SECONDS, "
                     "EXTRACT_MAX_MEMORY_MB)", self.pool.workers, self.pool.limits.seconds, self.pool.memory_mb)
 
