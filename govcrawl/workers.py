@@ -133,6 +133,34 @@ def pool_from_settings(settings: Mapping, ocr_cache: Path | None = None) -> Extr
                           ocr_cache)
 
 
+# Pools shared by the crawls of one process: (workers, limits, memory, OCR cache) → [pool, crawls using it].
+_SHARED: dict[tuple, list] = {}
+
+
+def shared_pool(settings: Mapping, ocr_cache: Path | None = None) -> ExtractionPool:
+    """The pool the settings describe (pool_from_settings), shared with the other crawls of this
+    process whose settings describe the same one: a process running several crawls at once
+    (Scrapy's CrawlerProcess) would otherwise start EXTRACT_WORKERS processes for each of them,
+    so that N crawls would read N documents per core. Give it back with `release`."""
+    pool = pool_from_settings(settings, ocr_cache)
+    entry = _SHARED.setdefault(_sharing_key(pool), [pool, 0])
+    entry[1] += 1
+    return entry[0]
+
+
+def release(pool: ExtractionPool) -> None:
+    """A crawl is done with its shared pool; the last one to finish closes it."""
+    key = _sharing_key(pool)
+    _SHARED[key][1] -= 1
+    if _SHARED[key][1] == 0:
+        del _SHARED[key]
+        pool.close()
+
+
+def _sharing_key(pool: ExtractionPool) -> tuple:
+    return pool.workers, pool.limits, pool.memory_mb, pool.ocr_cache
+
+
 def _start_worker(memory_mb: int, ocr_cache: Path | None) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

@@ -23,7 +23,7 @@ from govcrawl.cms.list_rules import PagesCut
 from govcrawl.cms.trs_wcm import pager_pages
 from govcrawl.extract import Limits, LimitExceeded, extract, extract_file, read, table_cells
 from govcrawl.extract.formats import media_type_of
-from govcrawl.workers import ExtractionPool
+from govcrawl.workers import ExtractionPool, release, shared_pool
 
 from . import hostile
 from .crawling import shared_run
@@ -181,6 +181,25 @@ def test_a_document_past_the_memory_limit_is_refused_and_the_next_is_read():
         assert pool.extract(REPORT_PAGE.read_bytes()).result().record["year"] == 2020
     finally:
         pool.close()
+
+
+def test_crawls_in_one_process_share_the_pool_their_settings_describe():
+    """Scrapy's CrawlerProcess runs several crawls in one process: each starting EXTRACT_WORKERS
+    processes of its own would read N documents per core."""
+    same = {"EXTRACT_WORKERS": "1", "EXTRACT_SECONDS": "30", "OCR_CACHE_DIR": ""}
+    first, second = shared_pool(same), shared_pool(dict(same))
+    other = shared_pool(same | {"EXTRACT_SECONDS": "31"})
+    try:
+        assert first is second and other is not first
+        assert first.extract(REPORT_PAGE.read_bytes()).result().record["year"] == 2020
+        release(first)
+        assert second.extract(REPORT_PAGE.read_bytes()).result().record["year"] == 2020  # still open for the other crawl
+    finally:
+        release(second)
+        release(other)
+    again = shared_pool(same)
+    assert again is not first  # the last crawl closed it; a new crawl gets a new one
+    release(again)
 
 
 def test_at_the_default_limits_the_hostile_documents_cost_under_a_minute_and_a_gigabyte_each():

@@ -111,4 +111,7 @@ def test_an_entry_that_cannot_be_read_is_read_anew(kept, tmp_path):
 def test_a_crawl_keeps_its_readings_in_its_output_unless_told_otherwise(settings, where, tmp_path):
     pipeline = ExtractPipeline(get_crawler(settings_dict={"OUTPUT_DIR": str(tmp_path / "output")} | {
         name: str(tmp_path / value) if value else value for name, value in settings.items()}))
-    assert pipeline.pool.ocr_cache == (tmp_path / where if where else None)
+    try:
+        assert pipeline.pool.ocr_cache == (tmp_path / where if where else None)
+    finally:
+        pipeline.close_spider()

@@ -22,7 +22,7 @@ from govcrawl.extract.limits import setting_name
 from govcrawl.items import CrawlError, Report, utc_now
 from govcrawl.pipelines import report_page
 from govcrawl.runs import output_dir
-from govcrawl.workers import pool_from_settings
+from govcrawl.workers import release, shared_pool
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class ExtractPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.pool = pool_from_settings(crawler.settings, output_dir(crawler.settings) / "ocr-cache")
+        self.pool = shared_pool(crawler.settings, output_dir(crawler.settings) / "ocr-cache")
         logger.info("govcrawl extraction: %d worker process(es); each document may take %g s and %d MB (EXTRACT_SECONDS, "
                     "EXTRACT_MAX_MEMORY_MB)", self.pool.workers, self.pool.limits.seconds, self.pool.memory_mb)
 
@@ -42,7 +42,7 @@ class ExtractPipeline:
         return cls(crawler)
 
     def close_spider(self):
-        self.pool.close()
+        release(self.pool)
 
     @staticmethod
     def attachments(page: ItemAdapter) -> tuple[list[Attachment], list[dict]]:
