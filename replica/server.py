@@ -38,6 +38,7 @@ DEFAULT_SITES = _BUILT.sites
 DEFAULT_MANIFEST = _BUILT.manifest
 
 INDEX_FILES = ("index.html", "index.shtml", "index.htm")
+STOP_POLL_SECONDS = 0.05
 CONTENT_TYPES = {
     ".html": "text/html", ".htm": "text/html", ".shtml": "text/html",
     ".txt": "text/plain", ".css": "text/css", ".js": "application/javascript",
@@ -290,7 +291,9 @@ class ReplicaServer:
             return set(self._httpd.user_agents)
 
     def start(self) -> ReplicaServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="replica", daemon=True)
+        # `stop` waits for the serving loop to look at its stop flag: every STOP_POLL_SECONDS (the
+        # default half a second was most of what a test with a server of its own took).
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(STOP_POLL_SECONDS,), name="replica", daemon=True)
         self._thread.start()
         return self
 
