@@ -59,13 +59,15 @@ atexit.register(shutil.rmtree, OCR_CACHE, True)
 
 # What every crawl of the suite is given besides its own settings. One extraction worker: the
 # suite runs several crawls at once on few cores, and a worker per core each would start for
-# nothing; `govcrawl demo` and scrapyd's jobs (tests/test_scrapyd.py) run with the default.
+# nothing.
 TEST_SETTINGS = {
     "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
     "EXTRACT_SECONDS": str(GENEROUS_SECONDS), "EXTRACT_WORKERS": "1", "OCR_CACHE_DIR": str(OCR_CACHE),
 }
-# The same time and OCR cache for the commands that read documents outside a crawl (demo, reparse).
-READING_OPTIONS = tuple(option for name in ("EXTRACT_SECONDS", "OCR_CACHE_DIR") for option in ("-s", f"{name}={TEST_SETTINGS[name]}"))
+# The same time, worker and OCR cache for the commands that read documents outside the suite's
+# own crawls (demo, reparse); scrapyd's jobs (tests/test_scrapyd.py) run with one worker per core.
+READING_OPTIONS = tuple(option for name in ("EXTRACT_SECONDS", "EXTRACT_WORKERS", "OCR_CACHE_DIR")
+                        for option in ("-s", f"{name}={TEST_SETTINGS[name]}"))
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """What the OCR cache keeps (govcrawl/extract/ocr_cache.py) is the reading: a process that cannot
 run OCR at all reads a kept picture exactly as a process that reads it; a process that meets a
 picture another is reading waits for that reading; an entry that cannot be read is read anew; a
-crawl keeps its readings in OUTPUT_DIR/ocr-cache unless told otherwise."""
+cache that cannot be written is no error; a crawl keeps its readings in OUTPUT_DIR/ocr-cache unless
+told otherwise (tests/test_scrapyd.py: a deployed job does)."""
 
 from __future__ import annotations
 
@@ -101,6 +102,13 @@ def test_an_entry_that_cannot_be_read_is_read_anew(kept, tmp_path):
         entry.write_bytes(b"not a pickle")
     assert read(picture, broken) == record
     assert all(entry.read_bytes() != b"not a pickle" for entry in broken.glob("*/*.pickle"))
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(kept, tmp_path):
+    picture, _cache, record = kept
+    in_the_way = tmp_path / "a file"
+    in_the_way.write_text("")
+    assert read(picture, in_the_way) == record
 
 
 @pytest.mark.parametrize(("settings", "where"), [

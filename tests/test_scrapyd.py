@@ -293,6 +293,9 @@ def test_each_job_writes_exactly_the_reports_cells_and_errors_of_the_replica(run
     assert stats["status"] == "ok", stats["health"]
     assert stats["counts"] == {"reports": len(urls), "cells": len(cells), "errors": len(errors)}
     assert (job.output / "latest" / spider).resolve() == run_dir.resolve()
+    # What OCR read (seed 000's table pictures, on tianjin) is kept in the job's OUTPUT_DIR by default.
+    if any(r["via"] == "ocr" for r in lines["reports"]):
+        assert any((job.output / "ocr-cache").glob("*/*.pickle"))
     # scrapyd's items_dir feed is a copy of the records, not Scrapy's dump of the items.
     with jsonlines.open(job.items) as reader:
         assert sorted(reader, key=lambda r: r["url"]) == sorted(lines["reports"], key=lambda r: r["url"])

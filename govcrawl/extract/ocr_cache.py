@@ -21,7 +21,7 @@ import os
 import pickle
 from collections.abc import Callable
 from functools import cache, wraps
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -47,9 +47,9 @@ def use(directory: Path | str | None) -> None:
 def ocr_version() -> bytes:
     """A digest of the OCR code's files and of the versions of the libraries under it."""
     digest = hashlib.sha256()
-    here = Path(__file__).parent
+    package = resources.files(__package__)  # a directory, or inside the zipped egg scrapyd runs
     for name in OCR_MODULES:
-        digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+        digest.update(name.encode() + b"\0" + package.joinpath(name).read_bytes() + b"\0")
     for library in OCR_LIBRARIES:
         try:
             digest.update(f"{library}=={metadata.version(library)}\0".encode())
@@ -65,15 +65,19 @@ def remembered(function: Callable[[np.ndarray], Result]) -> Callable[[np.ndarray
     def kept(image: np.ndarray) -> Result:
         if _directory is None:
             return function(image)
-        key = hashlib.sha256(ocr_version())
-        key.update(f"{function.__module__}.{function.__qualname__} {image.dtype} {image.shape}\0".encode())
-        key.update(image.tobytes())
-        name = key.hexdigest()
-        path = _directory / name[:2] / f"{name}.pickle"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Another process reading the same picture holds the lock: wait for its result rather
-        # than read it twice. The kernel lets go of a lock whose process dies, a stopped worker too.
-        with open(path.with_suffix(".lock"), "a") as lock:
+        try:
+            key = hashlib.sha256(ocr_version())
+            key.update(f"{function.__module__}.{function.__qualname__} {image.dtype} {image.shape}\0".encode())
+            key.update(image.tobytes())
+            name = key.hexdigest()
+            path = _directory / name[:2] / f"{name}.pickle"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock = open(path.with_suffix(".lock"), "a")
+        except OSError:
+            return function(image)  # a cache that cannot be written (read-only, full) only costs time
+        with lock:
+            # Another process reading the same picture holds the lock: wait for its result rather
+            # than read it twice. The kernel lets go of a lock whose process dies, a stopped worker too.
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 return pickle.loads(path.read_bytes())
@@ -81,8 +85,11 @@ def remembered(function: Callable[[np.ndarray], Result]) -> Callable[[np.ndarray
                 pass  # not there yet, or unreadable: read the picture and keep the result anew
             result = function(image)
             partial = path.with_name(f"{name}.{os.getpid()}.partial")
-            partial.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(partial, path)  # whole or not at all, whoever reads it next
+            try:
+                partial.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+                os.replace(partial, path)  # whole or not at all, whoever reads it next
+            except OSError:
+                partial.unlink(missing_ok=True)
             return result
 
     return kept
