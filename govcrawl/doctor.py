@@ -41,7 +41,7 @@ from govcrawl.cms.list_rules import ListPage, PagesCut, link_text, list_date, na
 from govcrawl.cms.trs_wcm import PAGER_CALL, list_api
 from govcrawl.definitions import PortalDefinition, Unit, load_definitions, user_directories
 from govcrawl.items import CrawlError, Report, ReportPage, utc_now
-from govcrawl.downloaders import browser_pages, read_every_page
+from govcrawl.browser import browser_pages, read_every_page
 from govcrawl.spiders.base import list_anchors
 from govcrawl.spiders.loader import spider_class
 

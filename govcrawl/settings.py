@@ -60,7 +60,7 @@ PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 # Images, fonts and media are never needed to read a list.
-PLAYWRIGHT_ABORT_REQUEST = "govcrawl.downloaders.is_decoration"
+PLAYWRIGHT_ABORT_REQUEST = "govcrawl.browser.is_decoration"
 
 ITEM_PIPELINES = {
     "govcrawl.pipelines.raw.RawStorePipeline": 100,

@@ -19,7 +19,7 @@ Columns are folders; a column page lists its articles (`./YYYYMM/tYYYYMMDD_id.ht
    links — and its links resolve against the list page, as they do in the browser. An answer of
    any other shape is `unreadable`, and a call whose arguments the page does not give (a variable
    set by another script) cannot be made: the spider then reads the list page in the browser,
-   every page of it through its own pager (downloaders.read_every_page).
+   every page of it through its own pager (browser.read_every_page).
 
 Which columns to enter is decided by link text and structure, never by guessing URLs: a column
 named like an annual report (年报, 2021年度, xxgknb2021), a column whose folder is named like one

@@ -39,7 +39,7 @@ from govcrawl.cms.list_rules import (
     names_unit,
 )
 from govcrawl.definitions import PortalDefinition, Unit
-from govcrawl.downloaders import browser_meta, browser_pages
+from govcrawl.browser import browser_meta, browser_pages
 from govcrawl.items import CrawlError, ReportPage, utc_now
 from govcrawl.urls import canonical_url
 
