@@ -50,7 +50,7 @@ def crawler(tmp_path):
 
 def test_a_dict_page_is_stored_by_sha256_and_read_into_its_record(crawler, tmp_path):
     item = page_item(HTML_REPORT)
-    assert asyncio.run(RawStorePipeline.from_crawler(crawler).process_item(item)) is item
+    assert RawStorePipeline.from_crawler(crawler).process_item(item) is item
     digest = hashlib.sha256(item["body"]).hexdigest()
     assert (tmp_path / "raw" / digest[:2] / digest).read_bytes() == item["body"]
     report = extracted(crawler, item)
@@ -82,7 +82,7 @@ def test_items_that_are_not_pages_pass_untouched(crawler, tmp_path):
     report = Report(record={"url": HTML_REPORT["url"]}, cells=[])
     raw = RawStorePipeline.from_crawler(crawler)
     for item in (report, {"url": HTML_REPORT["url"]}):
-        assert asyncio.run(raw.process_item(item)) is item
+        assert raw.process_item(item) is item
         assert extracted(crawler, item) is item
     assert not (tmp_path / "raw").exists()
 

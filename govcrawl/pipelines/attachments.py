@@ -33,6 +33,9 @@ class AttachmentsPipeline(FilesPipeline):
         self.temporary = None if raw_store_dir else tempfile.TemporaryDirectory(prefix="govcrawl-attachments-")
         self.kept = bool(raw_store_dir)
         self.store_dir = Path(raw_store_dir or self.temporary.name)
+        # Made here: FilesPipeline's store looks before it creates, and of two crawls into one
+        # OUTPUT_DIR that start at once the second then fails on the directory the first made.
+        self.store_dir.mkdir(parents=True, exist_ok=True)
         super().__init__(str(self.store_dir), crawler=crawler)
 
     @classmethod
