@@ -50,6 +50,7 @@ from govcrawl.extract.limits import Limits, LimitExceeded, setting_name
 WORKERS_SETTING = "EXTRACT_WORKERS"
 MEMORY_SETTING = "EXTRACT_MAX_MEMORY_MB"
 OCR_CACHE_SETTING = "OCR_CACHE_DIR"
+OCR_CACHE_FOLDER = "ocr-cache"  # the OCR cache's default place in an OUTPUT_DIR (crawls, reparse)
 # Address space, not resident memory: OCR (onnxruntime's arenas, OpenCV's buffers) reserves about
 # 1 GB of address space to read a report's three table pictures while using about 270 MB.
 DEFAULT_MEMORY_MB = 2048

@@ -99,11 +99,11 @@ def cmd_records(args) -> int:
 def cmd_reparse(args) -> int:
     from govcrawl.cli import parse_settings
     from govcrawl.corpus.reparse import reparse
-    from govcrawl.workers import pool_from_settings
+    from govcrawl.workers import OCR_CACHE_FOLDER, pool_from_settings
 
     progress = Progress.to_stderr()
     catalogue, ingested = _open(args, progress)
-    pool = pool_from_settings(parse_settings(args.set), Path(args.output_dir) / "ocr-cache")
+    pool = pool_from_settings(parse_settings(args.set), Path(args.output_dir) / OCR_CACHE_FOLDER)
     try:
         with catalogue:
             result = reparse(catalogue, Path(args.output_dir), progress, pool)

@@ -22,7 +22,7 @@ from govcrawl.extract.limits import setting_name
 from govcrawl.items import CrawlError, Report, utc_now
 from govcrawl.pipelines import report_page
 from govcrawl.runs import output_dir
-from govcrawl.workers import release, shared_pool
+from govcrawl.workers import OCR_CACHE_FOLDER, release, shared_pool
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class ExtractPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.pool = shared_pool(crawler.settings, output_dir(crawler.settings) / "ocr-cache")
+        self.pool = shared_pool(crawler.settings, output_dir(crawler.settings) / OCR_CACHE_FOLDER)
         logger.info("govcrawl extraction: %d worker process(es); each document may take %g s and %d MB (EXTRACT_SECONDS, "
                     "EXTRACT_MAX_MEMORY_MB)", self.pool.workers, self.pool.limits.seconds, self.pool.memory_mb)
 
