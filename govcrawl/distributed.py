@@ -16,7 +16,9 @@ and scrapy-redis 0.9 does not give:
   it — its follow-up requests queued, its records written. Each worker beats every
   REDIS_WORKER_TIMEOUT/4 seconds (a thread, so a long extraction does not stop it); a worker
   silent for REDIS_WORKER_TIMEOUT is dead, and the first live worker to notice puts its taken
-  requests back in the queue. A worker interrupted (Ctrl-C) puts back its own at once.
+  requests back in the queue. A worker interrupted (Ctrl-C) puts back its own at once. A new
+  request's fingerprint and its place in the queue are written in one script as well: a worker
+  killed between the two would leave a request marked seen that nobody crawls.
 - **No early end.** A worker stays open while the queue or any live worker's taken requests are not
   empty (another worker's list page may still add work), so a worker that runs out of requests
   does not close, and never clears what others need; the run is complete when both are empty.
@@ -76,6 +78,14 @@ if #item == 0 then return false end
 redis.call('ZREM', KEYS[1], item[1])
 redis.call('HSET', KEYS[2], item[1], item[2])
 return item[1]
+"""
+# Queue a request (ARGV[2], score ARGV[3]) unless its fingerprint (ARGV[1]; "" = never filtered) is
+# already seen, in one step: a worker killed between marking it seen and queueing it would leave a
+# request no one crawls (its list page, put back and read again, would find it seen). 1 = queued.
+ENQUEUE = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+return 1
 """
 # Beat: the worker's time is Redis's, so the machines' clocks need not agree.
 BEAT = """
@@ -156,6 +166,7 @@ class SharedRun:
         self.taken_prefix = f"{prefix}:taken:"
         self.taken_key = self.taken_prefix + self.worker
         self._take = server.register_script(TAKE)
+        self._enqueue = server.register_script(ENQUEUE)
         self._beat = server.register_script(BEAT)
         self._reclaim = server.register_script(RECLAIM)
         self._pending = server.register_script(PENDING)
@@ -194,6 +205,9 @@ class SharedRun:
         """Say that this worker has its files in the run (the run files, once they are open):
         the run's last worker merges the files of every worker that did."""
         self.server.sadd(self.keys["writers"], self.worker)
+
+    def enqueue(self, encoded: bytes, score: int, fingerprint: str) -> bool:
+        return bool(self._enqueue(keys=[self.keys["seen"], self.keys["requests"]], args=[fingerprint, encoded, score]))
 
     def take(self) -> bytes | None:
         return self._take(keys=[self.keys["requests"], self.taken_key]) or None
@@ -257,6 +271,10 @@ class ReliableQueue(PriorityQueue):
         super().__init__(server, spider, key, serializer)
         self.run = run
 
+    def push_unseen(self, request, fingerprint: str) -> bool:
+        """Queue the request unless its fingerprint is seen ("" = always), in one Redis step."""
+        return self.run.enqueue(self._encode_request(request), -request.priority, fingerprint)
+
     def pop(self, timeout=0) -> tuple[object, bytes] | None:
         encoded = self.run.take()
         return (self._decode_request(encoded), encoded) if encoded else None
@@ -292,6 +310,16 @@ class SharedScheduler(RedisScheduler):
         self.stats.set_value("govcrawl/run/errors", totals.get("errors", 0))
         self.stats.set_value("govcrawl/run/reports_by_portal",
                              {key.removeprefix("portal:"): n for key, n in totals.items() if key.startswith("portal:")})
+
+    def enqueue_request(self, request) -> bool:
+        """scrapy-redis's, with the duplicate check and the push in one Redis step (ENQUEUE)."""
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        if not self.queue.push_unseen(request, fingerprint):
+            self.df.log(request, self.spider)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+        return True
 
     def _finished_with_done_requests(self) -> None:
         """Requests the engine no longer holds are done: their follow-ups are queued and their

@@ -16,8 +16,10 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -110,6 +112,29 @@ def runs(output: Path) -> set[str]:
     return {p.name for p in (output / "runs" / SPIDER).iterdir()} if (output / "runs" / SPIDER).exists() else set()
 
 
+@contextmanager
+def commands_sent(redis_url: str):
+    """The commands Redis runs meanwhile (MONITOR), each as redis-py parses it."""
+    commands, stop = [], threading.Event()
+    client = redis.Redis.from_url(redis_url)
+
+    def record():
+        with client.monitor() as monitor:
+            for command in monitor.listen():
+                if stop.is_set():
+                    return
+                commands.append(command)
+
+    recorder = threading.Thread(target=record)
+    recorder.start()
+    try:
+        yield commands
+    finally:
+        stop.set()
+        client.ping()  # wakes the recorder
+        recorder.join(timeout=10)
+
+
 def check_one_run(output: Path, before: set[str], single_process, redis_url: str, workers: int) -> dict:
     """The run the workers shared is one run, complete, equal to the single-process crawl's."""
     run_dir = new_run(output, before)
@@ -147,11 +172,16 @@ def test_two_workers_one_slow_share_one_run(portal, output, redis_url, single_pr
     # The fast one joins once the slow one has begun: on a busy machine it could otherwise start
     # so late, or so early, that one worker did everything.
     wait_until(lambda: reports_written(output, before) >= 1, "the slow worker's first report")
-    fast = start(portal, output, "-s", f"REDIS_URL={redis_url}")
-    finish(fast), finish(slow)
+    with commands_sent(redis_url) as commands:
+        fast = start(portal, output, "-s", f"REDIS_URL={redis_url}")
+        finish(fast), finish(slow)
     stats = check_one_run(output, before, single_process, redis_url, workers=2)
     counts = sorted(w["counts"]["reports"] for w in stats["workers"].values())
     assert 0 < counts[0] < counts[1], stats["workers"]  # both did work, the fast one more
+    # A request is marked seen only in the script that queues it: a worker killed between a
+    # separate SADD and ZADD would leave a request that every list page read again finds seen.
+    marked_seen = [c for c in commands if c["command"].startswith("SADD") and ":seen " in c["command"]]
+    assert marked_seen and all(c["client_type"] == "lua" for c in marked_seen), marked_seen[:3]
 
 
 def test_the_requests_of_a_killed_worker_are_crawled_by_the_other(portal, output, redis_url, single_process):
