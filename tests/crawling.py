@@ -5,7 +5,8 @@ Every crawl the suite reads runs once per test session, shared by every test tha
 `SharedCrawls` starts those the selected tests name (their `crawls` marks) together in the
 background when the session begins, each with its own replica server, so what a crawl requested
 is its own. The one crawl of each spider runs in one Scrapy process with the others
-(tests/several_crawls.py): alone, each would spend most of its CPU starting Python and Scrapy.
+(govcrawl/crawl_together.py, as `govcrawl demo` runs its crawls): alone, each would spend most of
+its CPU starting Python and Scrapy.
 Test modules add runs of their own (`shared_run`), so that their crawls too run in the background.
 """
 
@@ -167,19 +168,19 @@ def feed_settings(out: Path) -> dict[str, str]:
 
 def crawl_several(spiders: list[str], root: Path) -> dict[str, Crawl]:
     """Each spider crawled as `crawl(spider, root / spider)` would, all in one Scrapy process
-    (tests/several_crawls.py), each against a replica server of its own."""
+    (govcrawl/crawl_together.py), each against a replica server of its own."""
     with ExitStack() as servers:
         replicas = {spider: servers.enter_context(ReplicaServer(DEFAULT_SITES)) for spider in spiders}
-        spec = []
+        crawls = []
         for spider, replica in replicas.items():
             out = root / spider
             out.mkdir(parents=True, exist_ok=True)
             settings = TEST_SETTINGS | feed_settings(out) | {
                 "REPLICA_URL": replica.url, "OUTPUT_DIR": str(out), "RAW_STORE_DIR": str(out / "raw")}
-            spec.append({"spider": spider, "settings": settings})
-        (root / "several-crawls.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+            crawls.append({"spider": spider, "settings": settings})
+        (root / "crawls.json").write_text(json.dumps({"crawls": crawls}, indent=1), encoding="utf-8")
         completed = subprocess.run(
-            [sys.executable, str(ROOT / "tests" / "several_crawls.py"), str(root / "several-crawls.json")],
+            [sys.executable, "-m", "govcrawl.crawl_together", str(root / "crawls.json")],
             cwd=root, env=dict(os.environ, SCRAPY_SETTINGS_MODULE="govcrawl.settings"),
             capture_output=True, text=True, timeout=600,
         )
