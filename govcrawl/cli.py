@@ -38,6 +38,7 @@ def cmd_parse(args) -> int:
     from govcrawl.workers import pool_from_settings
 
     pool = pool_from_settings(parse_settings(args.set))
+    pool.workers = min(pool.workers, len(args.files))  # a worker more than files would start for nothing
     try:
         futures = [pool.extract_file(Path(name)) for name in args.files]
         failed = 0
@@ -62,12 +63,19 @@ def parse_settings(assignments: list[str]) -> dict[str, str]:
     from govcrawl import settings
 
     values = {name: getattr(settings, name) for name in dir(settings) if name.isupper()}
-    for assignment in assignments:
-        name, equals, value = assignment.partition("=")
-        if not equals or name not in values:
-            raise SystemExit(f"govcrawl parse: -s wants NAME=VALUE with a govcrawl setting, not {assignment!r}")
+    for name, value in map(_assignment, assignments):
+        if name not in values:
+            raise SystemExit(f"govcrawl parse: -s {name}=…: {name} is not a govcrawl setting")
         values[name] = value
     return values
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    """`NAME=VALUE` (a `-s` of `scrapy crawl`) as (NAME, VALUE)."""
+    name, equals, value = text.partition("=")
+    if not equals or not name:
+        raise SystemExit(f"govcrawl: -s wants NAME=VALUE, not {text!r}")
+    return name, value
 
 
 def cmd_eval(args) -> int:
@@ -153,35 +161,32 @@ def cmd_demo(args) -> int:
     """Serve the replica, run every spider against it into OUTPUT_DIR, print the summary, write
     the corpus's exports and coverage report."""
     from govcrawl.corpus.commands import cmd_export, cmd_report
-    from govcrawl.corpus.progress import Progress
     from govcrawl.definitions import load_definitions, user_directories
 
     server = replica_server()
     output = Path(args.output).resolve()
     (output / "logs").mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="govcrawl.settings")
-    crawled = []
+    log = output / "logs" / "crawls.log"
+    # A portal that is part of another is crawled in that one's scope=all run, so that pages
+    # they share (gk.tj.gov.cn's district column) are fetched and recorded once.
+    top_level = [d.name for d in load_definitions(user_directories()) if d.part_of is None]
     with server.ReplicaServer(server.DEFAULT_SITES, port=args.port) as replica:
         print(f"replica serving {server.DEFAULT_SITES} at {replica.url}", file=sys.stderr)
-        # A portal that is part of another is crawled in that one's scope=all run, so that pages
-        # they share (gk.tj.gov.cn's district column) are fetched and recorded once.
-        top_level = [d for d in load_definitions(user_directories()) if d.part_of is None]
-        for definition in Progress.to_stderr().track(top_level, "demo crawls"):
-            print(f"crawling {definition.name} (and the portals part of it) …", file=sys.stderr)
-            log = output / "logs" / f"{definition.name}.log"
-            command = [
-                sys.executable, "-m", "scrapy", "crawl", definition.name, "-a", "scope=all",
-                "-s", f"REPLICA_URL={replica.url}",
-                "-s", f"OUTPUT_DIR={output}",
-                "-s", f"LOG_FILE={log}",
-                "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-                *(a for setting in args.set for a in ("-s", setting)),
-            ]
-            completed = subprocess.run(command, env=env, cwd=output)
-            if completed.returncode != 0:
-                print(f"{definition.name} failed (exit {completed.returncode}); see {log}", file=sys.stderr)
-                return completed.returncode
-            crawled.append(output / "latest" / definition.name)
+        print(f"crawling {', '.join(top_level)} (and the portals part of them) at once, in one Scrapy process; log: {log}",
+              file=sys.stderr)
+        spec = {
+            "settings": {"REPLICA_URL": replica.url, "OUTPUT_DIR": str(output), "LOG_FILE": str(log),
+                         "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False"} | dict(map(_assignment, args.set)),
+            "crawls": [{"spider": name, "arguments": {"scope": "all"}} for name in top_level],
+        }
+        (output / "logs" / "crawls.json").write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
+        env = dict(os.environ, SCRAPY_SETTINGS_MODULE="govcrawl.settings")
+        completed = subprocess.run([sys.executable, "-m", "govcrawl.crawl_together", str(output / "logs" / "crawls.json")],
+                                   env=env, cwd=output)
+    if completed.returncode != 0:
+        print(f"a crawl failed (exit {completed.returncode}); see {log}", file=sys.stderr)
+        return completed.returncode
+    crawled = [output / "latest" / name for name in top_level]
     print(summarize(crawled))
     print(f"\nruns: {', '.join(str(p.resolve()) for p in crawled)}")
     # The corpus the crawls added to, as a researcher takes it away: tables and the coverage report.

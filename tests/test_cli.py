@@ -95,9 +95,9 @@ def test_demo_crawls_every_portal_once_and_summarises(crawls):
     assert {e["url"] for e in demo.errors} == {
         r["url"] for spider in load_manifest()["spiders"].values() for r in spider["not_reports"] if r["why"] in ("dead_link", "broken")}
     assert sorted(p.name for p in (demo.out / "latest").iterdir()) == ["linhai", "tianjin", "tianqiao"]  # each top-level spider once
-    assert {p.name for p in (demo.out / "logs").glob("*.log")} == {"tianjin.log", "tianqiao.log", "linhai.log"}
-    for log in (demo.out / "logs").glob("*.log"):  # the demo's `-s EXTRACT_SECONDS=…` reached every crawl
-        assert f"each document may take {GENEROUS_SECONDS} s" in log.read_text(encoding="utf-8"), log.name
+    # The crawls ran in one process, with one log; the demo's `-s EXTRACT_SECONDS=…` reached every one.
+    log = (demo.out / "logs" / "crawls.log").read_text(encoding="utf-8")
+    assert log.count(f"each document may take {GENEROUS_SECONDS} s") == 3, log[-3000:]
     assert (demo.out / "export" / "datapackage.json").is_file() and (demo.out / "coverage.html").is_file()
     summary = demo.summary
     assert f"{len(expected)} reports from" in summary
