@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -166,17 +167,19 @@ def feed_settings(out: Path) -> dict[str, str]:
     return {"FEEDS": json.dumps({str(out / f"{name}.jsonl"): {"format": name} for name in FEED_NAMES})}
 
 
-def crawl_several(spiders: list[str], root: Path) -> dict[str, Crawl]:
-    """Each spider crawled as `crawl(spider, root / spider)` would, all in one Scrapy process
+def crawl_several(names: list[str], root: Path) -> dict[str, Crawl]:
+    """Each spider (or VARIANTS run) crawled as `crawl(spider, …)` would, all in one Scrapy process
     (govcrawl/crawl_together.py), each against a replica server of its own."""
     with ExitStack() as servers:
-        replicas = {spider: servers.enter_context(ReplicaServer(DEFAULT_SITES)) for spider in spiders}
+        replicas = {name: servers.enter_context(ReplicaServer(DEFAULT_SITES)) for name in names}
+        outs = {name: root / re.sub(r"\W+", "-", name) for name in names}  # a spider's: its name
         crawls = []
-        for spider, replica in replicas.items():
-            out = root / spider
+        for name, replica in replicas.items():
+            spider, own_settings = VARIANTS.get(name, (name, {}))
+            out = outs[name]
             out.mkdir(parents=True, exist_ok=True)
             settings = TEST_SETTINGS | feed_settings(out) | {
-                "REPLICA_URL": replica.url, "OUTPUT_DIR": str(out), "RAW_STORE_DIR": str(out / "raw")}
+                "REPLICA_URL": replica.url, "OUTPUT_DIR": str(out), "RAW_STORE_DIR": str(out / "raw")} | own_settings
             crawls.append({"spider": spider, "settings": settings})
         (root / "crawls.json").write_text(json.dumps({"crawls": crawls}, indent=1), encoding="utf-8")
         completed = subprocess.run(
@@ -184,9 +187,9 @@ def crawl_several(spiders: list[str], root: Path) -> dict[str, Crawl]:
             cwd=root, env=dict(os.environ, SCRAPY_SETTINGS_MODULE="govcrawl.settings"),
             capture_output=True, text=True, timeout=600,
         )
-        assert_succeeded(completed, f"{', '.join(spiders)} in one process")
-        return {spider: crawl_result(root / spider, replica.requests, replica.user_agents, completed.stderr)
-                for spider, replica in replicas.items()}
+        assert_succeeded(completed, f"{', '.join(names)} in one process")
+        return {name: crawl_result(outs[name], replica.requests, replica.user_agents, completed.stderr)
+                for name, replica in replicas.items()}
 
 
 def govcrawl(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
@@ -208,9 +211,13 @@ def demo(out: Path) -> Demo:
 # How the shared runs other than one crawl per spider run, each in a fresh directory of its own.
 OTHER_RUNS: dict[str, Callable[[Path], Any]] = {
     DEMO: demo,
-    OVERSIZED: lambda out: crawl("tianqiao", out, "-s", "ATTACHMENT_MAXSIZE=2000"),
     WITHOUT_RAW_STORE: lambda out: crawl("tianqiao", out, "-O", str(out / DASH_O_FILE), raw_store=False),
 }
+
+
+# Shared runs of a spider with settings of its own, crawled with the spiders in their process:
+# name → (spider, settings).
+VARIANTS: dict[str, tuple[str, dict[str, str]]] = {OVERSIZED: ("tianqiao", {"ATTACHMENT_MAXSIZE": "2000"})}
 
 
 # Shared runs that read another's result: name → that run's name.
@@ -234,7 +241,7 @@ def shared_run(name: str, after: str | None = None):
 
 class SharedCrawls:
     """The crawls the suite reads, each run once, in the background: `start` them early,
-    `crawls[name]` (a spider's name, or one of OTHER_RUNS) waits for one (starting it if need be)."""
+    `crawls[name]` (a spider's name, or one of VARIANTS or OTHER_RUNS) waits for one (starting it if need be)."""
 
     def __init__(self, root: Path):
         self._root = root
@@ -254,7 +261,7 @@ class SharedCrawls:
                                                      OTHER_RUNS[name], self._directory(), RUNS_AFTER[name])
             elif name in OTHER_RUNS:
                 self._runs[name] = self._pool.submit(OTHER_RUNS[name], self._directory())
-            else:  # the spiders named, crawled together, where the first of them comes
+            else:  # the spiders (and VARIANTS) named, crawled together, where the first of them comes
                 together = self._pool.submit(crawl_several, spiders, self._directory())
                 self._runs |= dict.fromkeys(spiders, together)
 
