@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from .crawling import DEMO, SharedCrawls
+from .crawling import DEMO, IN_XDIST_WORKER, SharedCrawls
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -46,7 +46,10 @@ def crawls(request, tmp_path_factory):
     """Every crawl of the replica the suite reads, and the runs test modules share (`shared_run`),
     each run once; those the selected tests name in their `crawls` marks start at once, the demo
     (the longest) first, then in the tests' order."""
-    shared_crawls = SharedCrawls(tmp_path_factory.mktemp("crawls"))
+    # pytest-xdist's workers have temporary directories of their own in one of the run's.
+    root = tmp_path_factory.getbasetemp().parent / "crawls" if IN_XDIST_WORKER else tmp_path_factory.mktemp("crawls")
+    root.mkdir(exist_ok=True)
+    shared_crawls = SharedCrawls(root)
     named = dict.fromkeys(name for item in request.session.items for mark in item.iter_markers("crawls") for name in mark.args)
     shared_crawls.start(*sorted(named, key=lambda name: name != DEMO))
     yield shared_crawls

@@ -13,17 +13,21 @@ Test modules add runs of their own (`shared_run`), so that their crawls too run 
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -56,8 +60,15 @@ GENEROUS_SECONDS = 600
 # 000's pictures and tianqiao's scan (each spider's, the demo's, tianqiao's without a raw store,
 # the reparse) one reads them and the others take its reading, waiting for it when they meet them
 # at once. That a kept reading is the reading is tests/test_ocr_cache.py's.
-OCR_CACHE = Path(tempfile.mkdtemp(prefix="govcrawl-tests-ocr-"))
-atexit.register(shutil.rmtree, OCR_CACHE, True)
+# pytest-xdist's workers (`make test` runs two) take the directory of the process that imported
+# this module first, their controller, which removes it when it exits.
+OCR_CACHE_VARIABLE = "GOVCRAWL_TESTS_OCR_CACHE"
+if OCR_CACHE_VARIABLE in os.environ:
+    OCR_CACHE = Path(os.environ[OCR_CACHE_VARIABLE])
+else:
+    OCR_CACHE = Path(tempfile.mkdtemp(prefix="govcrawl-tests-ocr-"))
+    os.environ[OCR_CACHE_VARIABLE] = str(OCR_CACHE)
+    atexit.register(shutil.rmtree, OCR_CACHE, True)
 
 # What every crawl of the suite is given besides its own settings. One extraction worker: the
 # suite runs several crawls at once on few cores, and a worker per core each would start for
@@ -241,12 +252,16 @@ def shared_run(name: str, after: str | None = None):
 
 class SharedCrawls:
     """The crawls the suite reads, each run once, in the background: `start` them early,
-    `crawls[name]` (a spider's name, or one of VARIANTS or OTHER_RUNS) waits for one (starting it if need be)."""
+    `crawls[name]` (a spider's name, or one of VARIANTS or OTHER_RUNS) waits for one (starting it if need be).
+
+    Once per test run, not per process: pytest-xdist's workers share `root`, and of the workers
+    that start a run the first claims it (a file made with O_EXCL) and runs it; the others wait for
+    the result it leaves there (WrittenElsewhere)."""
 
     def __init__(self, root: Path):
         self._root = root
         self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="crawl")
-        self._runs: dict[str, Future] = {}
+        self._runs: dict[str, Future | WrittenElsewhere] = {}
 
     def start(self, *names: str) -> None:
         spiders = [name for name in dict.fromkeys(names) if name not in self._runs and name not in OTHER_RUNS]
@@ -257,13 +272,25 @@ class SharedCrawls:
             if name in RUNS_AFTER:
                 # Queued after the run it reads, which therefore has a thread first: no deadlock.
                 self.start(RUNS_AFTER[name])
-                self._runs[name] = self._pool.submit(lambda run, out, after: run(out, self[after]),
-                                                     OTHER_RUNS[name], self._directory(), RUNS_AFTER[name])
+                self._runs[name] = self._once(name, lambda run, out, after: run(out, self[after]),
+                                              OTHER_RUNS[name], self._directory(), RUNS_AFTER[name])
             elif name in OTHER_RUNS:
-                self._runs[name] = self._pool.submit(OTHER_RUNS[name], self._directory())
+                self._runs[name] = self._once(name, OTHER_RUNS[name], self._directory())
             else:  # the spiders (and VARIANTS) named, crawled together, where the first of them comes
-                together = self._pool.submit(crawl_several, spiders, self._directory())
+                together = self._once(" ".join(spiders), crawl_several, spiders, self._directory())
                 self._runs |= dict.fromkeys(spiders, together)
+
+    def _once(self, name: str, function: Callable, *args) -> Future | WrittenElsewhere:
+        key = hashlib.sha256(name.encode()).hexdigest()[:16]
+        result = self._root / f"{key}.pickle"
+        try:
+            os.close(os.open(self._root / f"{key}.claimed", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return WrittenElsewhere(result, name)
+        run = self._pool.submit(function, *args)
+        if IN_XDIST_WORKER:
+            run.add_done_callback(partial(_write_result, result, name))
+        return run
 
     def _directory(self) -> Path:
         return Path(tempfile.mkdtemp(dir=self._root))
@@ -274,7 +301,47 @@ class SharedCrawls:
         return done if name in OTHER_RUNS else done[name]
 
     def close(self) -> None:
-        self._pool.shutdown(cancel_futures=True)
+        # A worker's runs may be waited for by another worker: it finishes them before it leaves.
+        self._pool.shutdown(cancel_futures=not IN_XDIST_WORKER)
+
+
+IN_XDIST_WORKER = "PYTEST_XDIST_WORKER" in os.environ
+
+
+def _write_result(path: Path, name: str, run: Future) -> None:
+    try:
+        outcome = ("result", run.result())
+    except BaseException as error:  # noqa: BLE001 — the other workers' tests fail with it too
+        outcome = ("error", error)
+    try:
+        written = pickle.dumps(outcome)
+    except Exception as error:  # noqa: BLE001
+        written = pickle.dumps(("error", RuntimeError(f"{name}: its outcome cannot be handed to the other workers: {error!r}")))
+    path.with_suffix(".part").write_bytes(written)
+    path.with_suffix(".part").replace(path)
+
+
+class WrittenElsewhere:
+    """A shared run another pytest-xdist worker claimed: its outcome, once that worker wrote it."""
+
+    TIMEOUT_SECONDS = 1200
+
+    def __init__(self, path: Path, name: str):
+        self.path, self.name = path, name
+        self._outcome: tuple[str, Any] | None = None
+
+    def result(self) -> Any:
+        deadline = time.monotonic() + self.TIMEOUT_SECONDS
+        while self._outcome is None:
+            if self.path.exists():
+                self._outcome = pickle.loads(self.path.read_bytes())
+            else:
+                assert time.monotonic() < deadline, f"{self.name}: the worker that runs it wrote nothing in {self.TIMEOUT_SECONDS} s"
+                time.sleep(0.2)
+        kind, value = self._outcome
+        if kind == "error":
+            raise value
+        return value
 
 
 def expectations(spider: str) -> dict:
