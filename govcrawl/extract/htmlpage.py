@@ -18,18 +18,21 @@ from govcrawl.extract.htmltable import rows_from_html_table
 from govcrawl.extract.limits import Deadline
 
 # Body containers, most specific first; the first selector that matches non-empty text wins.
-BODY_CONTAINERS = (
-    "//div[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')]",
-    "//div[contains(concat(' ', normalize-space(@class), ' '), ' article_content ')]",
-    "//*[@id='zoom' or @id='Zoom' or @id='UCAP-CONTENT' or @id='content' or @id='article']",
-    "//div[contains(@class, 'article-content') or contains(@class, 'pages_content')"
-    " or contains(@class, 'wzy_content') or contains(@class, 'news_content')]",
+# An element is chosen through its attribute (`//@id[…]/..`, the parent of a matching id):
+# libxml2 tests that in a fraction of the time it takes to test every element's attributes in a
+# predicate (`//*[@id=…]`: 2 ms on a report page, the tenth of its reading).
+BODY_CONTAINERS = tuple(etree.XPath(path) for path in (
+    "//div/@class[contains(concat(' ', normalize-space(), ' '), ' TRS_Editor ')]/..",
+    "//div/@class[contains(concat(' ', normalize-space(), ' '), ' article_content ')]/..",
+    "//@id[.='zoom' or .='Zoom' or .='UCAP-CONTENT' or .='content' or .='article']/..",
+    "//div/@class[contains(., 'article-content') or contains(., 'pages_content')"
+    " or contains(., 'wzy_content') or contains(., 'news_content')]/..",
     "//article",
-)
+))  # fmt: skip
 
 # Meta tags copied to Document.meta under their own names.
 META_NAMES = ("ArticleTitle", "PubDate", "ContentSource", "Author", "SiteName", "ColumnName")
-TITLE_ELEMENTS = ("//h1", "//*[contains(@class, 'article_title') or @class='title']")
+TITLE_ELEMENTS = tuple(etree.XPath(path) for path in ("//h1", "//@class[contains(., 'article_title') or .='title']/.."))
 # `<title>` is "article title_column_site" (TRS) or "article title - site"; the site part goes.
 TITLE_SUFFIX = re.compile(r"\s*(?:[_|]|\s-\s).*$")
 
@@ -154,8 +157,8 @@ def _meta(tree) -> dict[str, str]:
 def _title(tree, meta: dict[str, str]) -> str | None:
     if meta.get("ArticleTitle"):
         return meta["ArticleTitle"]
-    for xpath in TITLE_ELEMENTS:
-        for element in tree.xpath(xpath):
+    for elements in TITLE_ELEMENTS:
+        for element in elements(tree):
             text = _clean(element.text_content())
             if text:
                 return text
@@ -164,8 +167,8 @@ def _title(tree, meta: dict[str, str]) -> str | None:
 
 
 def _body_container(tree):
-    for xpath in BODY_CONTAINERS:
-        candidates = [e for e in tree.xpath(xpath) if _clean(e.text_content())]
+    for elements in BODY_CONTAINERS:
+        candidates = [e for e in elements(tree) if _clean(e.text_content())]
         if candidates:
             return max(candidates, key=lambda e: len(e.text_content()))
     bodies = tree.xpath("//body")
