@@ -8,7 +8,6 @@ which a character-by-character conversion would get wrong.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import cache
 
 import opencc
@@ -24,11 +23,13 @@ def _converter(config: str) -> opencc.OpenCC:
 
 
 def is_traditional(text: str) -> bool:
-    han = Counter(HAN.findall(text))
-    if not han:
+    # The text's distinct characters are looked at first: a Simplified text (most) has no
+    # Traditional-only one, and nothing needs counting.
+    traditional = [char for char in HAN.findall("".join(set(text))) if _is_traditional_only(char)]
+    if not traditional:
         return False
-    count = sum(n for ch, n in han.items() if _is_traditional_only(ch))
-    return count / han.total() >= TRADITIONAL_SHARE
+    count = sum(map(text.count, traditional))
+    return count / len(HAN.findall(text)) >= TRADITIONAL_SHARE
 
 
 @cache  # a few thousand Han characters in all: each is converted once per process
