@@ -44,6 +44,10 @@ BLOCK_TAGS = {
 }
 # A cell holding this much prose, or any nested table, makes its table a layout table.
 LAYOUT_CELL_CHARS = 200
+_HAS_NESTED_TABLE = etree.XPath("boolean(.//table)")
+_CELL_COUNT = etree.XPath("count(.//td | .//th)")
+# The cells whose text (text_content(), XPath's string()) is longer than the limit as it stands.
+_LONG_CELLS = etree.XPath(f"(.//td | .//th)[string-length() > {LAYOUT_CELL_CHARS}]")
 
 # Browsers nest elements only so deep (Blink: 512); an element opened deeper is placed beside its
 # would-be parent, so its text still shows. Pages are read the same way (parse_page).
@@ -63,7 +67,6 @@ VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input
 # How many elements are walked between two looks at the deadline.
 DEADLINE_STRIDE = 5_000
 
-_WHITESPACE = re.compile(r"\s+")
 _HAN_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s*\n\s*(?=[\u3000-\u9fff\uff00-\uffef])")
 
 
@@ -168,7 +171,7 @@ def _title(tree, meta: dict[str, str]) -> str | None:
 
 def _body_container(tree):
     for elements in BODY_CONTAINERS:
-        candidates = [e for e in elements(tree) if _clean(e.text_content())]
+        candidates = [e for e in elements(tree) if e.text_content().strip()]  # what _clean would leave something of
         if candidates:
             return max(candidates, key=lambda e: len(e.text_content()))
     bodies = tree.xpath("//body")
@@ -203,9 +206,9 @@ def _blocks(container, deadline: Deadline | None = None) -> list[Block]:
     walked = 0
 
     def flush():
-        text = _clean("".join(pending))
-        if text:
-            blocks.append(Block("text", text))
+        text = "".join(pending)
+        if text and not text.isspace():  # most are the indentation between two elements: nothing to clean
+            blocks.append(Block("text", _clean(text)))
         pending.clear()
 
     def walk(element):
@@ -242,21 +245,18 @@ def _blocks(container, deadline: Deadline | None = None) -> list[Block]:
 
 
 def _is_layout_table(table) -> bool:
-    if table.xpath(".//table"):
+    if _HAS_NESTED_TABLE(table):
         return True
-    cells = table.xpath(".//td | .//th")
     # Cleaning never lengthens a text: only a cell longer than the limit as it stands is cleaned.
-    return len(cells) <= 1 or any(
-        len(text) > LAYOUT_CELL_CHARS and len(_clean(text)) > LAYOUT_CELL_CHARS for text in (cell.text_content() for cell in cells)
-    )
+    return _CELL_COUNT(table) <= 1 or any(len(_clean(cell.text_content())) > LAYOUT_CELL_CHARS for cell in _LONG_CELLS(table))
 
 
 def _clean(text: str) -> str:
-    """Source line breaks inside Chinese prose are layout, not spaces; other runs become one space."""
-    text = text.replace("\xa0", " ")
+    """Source line breaks inside Chinese prose are layout, not spaces; other runs (&nbsp; too)
+    become one space."""
     if "\n" in text:  # a Han gap holds a line break; most texts have none
         text = _HAN_GAP.sub("", text)
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split's whitespace is the \s of re
 
 
 def is_html(text: str) -> bool:
