@@ -23,6 +23,9 @@ MAX_SPAN = 100
 _ROWS = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
 _CELLS = etree.XPath("./td | ./th")
 _HOLDS_INVISIBLE = etree.XPath("boolean(" + " | ".join(f".//{tag}" for tag in sorted(INVISIBLE_TAGS)) + ")")
+# The cell's text nodes that hold more than XPath's whitespace (space, tab, CR, LF: a subset of
+# Python's, so a node blank here is blank for str.isspace too). Comments' text is no text node.
+_FILLED_TEXT_NODES = etree.XPath(".//text()[normalize-space()]", smart_strings=False)
 _LEADING_DIGITS = re.compile(r"\s*(\d+)")
 _WHITESPACE_RUN = re.compile(r"\s+")
 
@@ -54,8 +57,7 @@ def cell_text(cell: lxml.html.HtmlElement, all_shown: bool = False) -> str:
     if not len(cell):  # text only: one line
         return _flat(cell.text).strip()
     if all_shown:
-        # itertext: the text and tail of every element in the cell, the tail of every comment
-        filled = [text for text in cell.itertext() if not text.isspace()]
+        filled = [text for text in _FILLED_TEXT_NODES(cell) if not text.isspace()]
         if len(filled) <= 1:
             # The most common cell (<td><p><span>12</span></p></td>): one text node and whitespace
             # around it, which the lines below would strip or drop, so the text is that node's.
