@@ -182,14 +182,14 @@ def _labelled_lines(tree, body) -> dict[str, str]:
     """Short text nodes outside the body (来源：…, 发布时间：…) as `lines` meta, in page order.
 
     Which of them carry the source and date is decided with the other metadata rules. The
-    elements are visited in the order of `tree.iter()`, the body's never (most of the page)."""
+    elements are visited in the order of `tree.iter()` (by lxml's walker, in C), the body's never
+    (most of the page)."""
     lines = []
-    pending = [tree]
-    while pending:
-        element = pending.pop()
+    walker = etree.iterwalk(tree, events=("start",))
+    for _event, element in walker:
         if element is body:
+            walker.skip_subtree()
             continue
-        pending.extend(reversed(element))
         if not isinstance(element.tag, str) or element.tag in SKIPPED:
             continue
         for fragment in (element.text, element.tail):
