@@ -148,8 +148,8 @@ def stated_figures(text: str) -> dict[str, int]:
             found = pattern.search(sentence)
             if found:
                 stats[key] = int(found.group("n").replace(",", ""))
-        for clause in CLAUSE_END.split(sentence):
-            # Every statement of nothing says 未, 没有 or 无.
+        # Every statement of nothing says 未, 没有 or 无: a sentence without one is not split.
+        for clause in CLAUSE_END.split(sentence) if _NEGATION.search(sentence) else ():
             for key, pattern in _ZERO if _NEGATION.search(clause) else ():
                 if key not in stats and pattern.search(clause.strip()) and not _COUNT.search(clause):
                     stats[key] = 0
