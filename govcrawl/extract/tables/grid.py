@@ -28,23 +28,23 @@ class Slot(NamedTuple):
 
 
 def expand(rows: list[list[Cell]]) -> list[list[Slot]]:
-    """The rectangular-as-possible grid: every position a cell covers holds that cell's slot."""
-    grid: dict[tuple[int, int], Slot] = {}
+    """The rectangular-as-possible grid: every position a cell covers holds that cell's slot.
+    Rows spanned into beyond the last source row are not rows of the table."""
+    grid: list[dict[int, Slot]] = [{} for _ in rows]  # per row: column → slot
     cell_id = 0
     for r, row in enumerate(rows):
+        taken = grid[r]
         c = 0
         for cell in row:
-            while (r, c) in grid:
+            while c in taken:
                 c += 1
-            for dr in range(cell.rowspan):
-                slot = Slot(cell_id, cell.text, first_row=dr == 0)
+            for dr in range(min(cell.rowspan, len(rows) - r)):
+                slot, covered = Slot(cell_id, cell.text, first_row=dr == 0), grid[r + dr]
                 for dc in range(cell.colspan):
-                    grid.setdefault((r + dr, c + dc), slot)
+                    covered.setdefault(c + dc, slot)
             c += cell.colspan
             cell_id += 1
-    # Rows spanned into beyond the last source row are not rows of the table.
-    width = max((c for _, c in grid), default=-1) + 1
-    return [[slot for c in range(width) if (slot := grid.get((r, c))) is not None] for r in range(len(rows))]
+    return [[columns[c] for c in sorted(columns)] for columns in grid]
 
 
 def lines(rows: list[list[Cell]]) -> list[Line]:
