@@ -202,19 +202,21 @@ def _labelled_lines(tree, body) -> dict[str, str]:
 
 def _blocks(container, deadline: Deadline | None = None) -> list[Block]:
     blocks: list[Block] = []
-    pending: list[str] = []
+    pending: list[str] = []  # the texts since the last block boundary, none of them empty
     walked = 0
 
     def flush():
+        if not pending:
+            return
         text = "".join(pending)
-        if text and not text.isspace():  # most are the indentation between two elements: nothing to clean
+        if not text.isspace():  # most are the indentation between two elements: nothing to clean
             blocks.append(Block("text", _clean(text)))
         pending.clear()
 
     def walk(element):
         nonlocal walked
-        tag = element.tag if isinstance(element.tag, str) else None
-        if tag is None or tag in SKIPPED:
+        tag = element.tag
+        if not isinstance(tag, str) or tag in SKIPPED:  # a comment's tag is a function
             return
         walked += 1
         if deadline is not None and walked % DEADLINE_STRIDE == 0:
@@ -230,13 +232,16 @@ def _blocks(container, deadline: Deadline | None = None) -> list[Block]:
         if tag == "br":
             flush()
             return
-        if tag in BLOCK_TAGS:
+        block = tag in BLOCK_TAGS
+        if block:
             flush()
-        pending.append(element.text or "")
+        if text := element.text:
+            pending.append(text)
         for child in element:
             walk(child)
-            pending.append(child.tail or "")
-        if tag in BLOCK_TAGS:
+            if tail := child.tail:
+                pending.append(tail)
+        if block:
             flush()
 
     walk(container)

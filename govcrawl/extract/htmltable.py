@@ -54,8 +54,8 @@ def span(attribute: str | None) -> int:
 
 def cell_text(cell: lxml.html.HtmlElement, all_shown: bool = False) -> str:
     """`all_shown`: the cell holds no script, style or template, so every text node of it is shown."""
-    if not len(cell):  # text only: one line
-        return _flat(cell.text).strip()
+    if not len(cell):  # text only: one line, its whitespace runs (str.split's: re's \s) as one space
+        return " ".join((cell.text or "").split())
     if all_shown:
         filled = [text for text in _FILLED_TEXT_NODES(cell) if not text.isspace()]
         if len(filled) <= 1:
