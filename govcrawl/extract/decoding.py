@@ -59,12 +59,18 @@ def declared_charset(raw: bytes, content_type: str | None = None) -> str | None:
 
 
 def decode(raw: bytes, content_type: str | None = None) -> str:
+    return decode_with_utf8(raw, content_type)[0]
+
+
+def decode_with_utf8(raw: bytes, content_type: str | None = None) -> tuple[str, bytes | None]:
+    """The text, and `raw` itself when the text is `raw` read as UTF-8 as it stands (None when
+    it was converted): a parser can read those bytes instead of the text."""
     if not raw.strip():
         raise ExtractionError("empty body")
     text, as_utf8 = _decode(raw, content_type)
     if text is None or _control_share(text, raw if as_utf8 else None) > MAX_CONTROL_SHARE:
         raise ExtractionError("undecodable bytes: no text encoding fits")
-    return text.lstrip("\ufeff")
+    return text.lstrip("\ufeff"), raw if as_utf8 else None
 
 
 def _decode(raw: bytes, content_type: str | None) -> tuple[str | None, bool]:

@@ -70,8 +70,9 @@ DEADLINE_STRIDE = 5_000
 _HAN_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s*\n\s*(?=[\u3000-\u9fff\uff00-\uffef])")
 
 
-def document_from_html(page: str, deadline: Deadline | None = None) -> Document:
-    tree = parse_page(page)
+def document_from_html(page: str, deadline: Deadline | None = None, utf8: bytes | None = None) -> Document:
+    """`utf8`: the page in UTF-8, when the caller has it (the bytes it was decoded from)."""
+    tree = parse_page(page, utf8)
     meta = _meta(tree)
     body = _body_container(tree)
     blocks = _blocks(body, deadline)
@@ -79,17 +80,20 @@ def document_from_html(page: str, deadline: Deadline | None = None) -> Document:
     return Document(blocks=blocks, title=_title(tree, meta), meta=meta, media_type="text/html")
 
 
-def parse_page(page: str):
+def parse_page(page: str, utf8: bytes | None = None):
     """The page's tree as a browser shows it: an XML declaration ignored, a page with no element
     (a doctype alone) an empty document, and a deep nest read whole.
 
     Exports nest a report in hundreds of wrappers (<div>s, <span>s, <font>s holding one element
     and no text of their own): past MAX_DEPTH those are unwrapped, which changes nothing a browser
     shows. What is still too deep after that, or deeper than libxml2 goes at all, is flattened as a
-    browser flattens it (`flattened`)."""
-    page = XML_DECLARATION.sub("", page, count=1)
+    browser flattens it (`flattened`).
+
+    libxml2 reads the page from `utf8` when given: lxml hands it a str as UTF-16, which it
+    converts to UTF-8 first (a tenth of the parse)."""
+    page, declarations = XML_DECLARATION.subn("", page, count=1)
     try:
-        tree = _parsed(page)
+        tree = _parsed(page, None if declarations else utf8)
     except etree.ParserError:  # "Document is empty": nothing but a doctype, comments or whitespace
         return html.document_fromstring("<html><body></body></html>")
     if not _DEEPER_THAN_MAX(tree):
@@ -101,20 +105,20 @@ def parse_page(page: str):
     return tree
 
 
-def _parsed(page: str):
-    parser = _html_parser()
-    tree = html.document_fromstring(page, parser=parser)
+def _parsed(page: str, utf8: bytes | None = None):
+    parser = _html_parser() if utf8 is None else _html_parser("utf-8")
+    tree = html.document_fromstring(page if utf8 is None else utf8, parser=parser)
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
         # Past 2048 libxml2 drops the rest of the page: the markup's wrappers are flattened first.
         tree = html.document_fromstring(flattened(page, MAX_DEPTH, WRAPPER_TAGS), parser=_html_parser())
     return tree
 
 
-def _html_parser() -> etree.HTMLParser:
+def _html_parser(encoding: str | None = None) -> etree.HTMLParser:
     """lxml.html's parser, with every element an HtmlElement chosen in C: lxml.html's own lookup
     (special classes for form elements, which nothing here uses) is a Python call per element
-    touched, a tenth of a page's reading time."""
-    parser = etree.HTMLParser(huge_tree=True)  # libxml2's default depth is 256, its most (huge) 2048
+    touched, a tenth of a page's reading time. `encoding`: that of the bytes it is given."""
+    parser = etree.HTMLParser(huge_tree=True, encoding=encoding)  # libxml2's default depth is 256, its most (huge) 2048
     parser.set_element_class_lookup(
         etree.ElementDefaultClassLookup(element=html.HtmlElement, comment=html.HtmlComment, pi=html.HtmlProcessingInstruction)
     )
