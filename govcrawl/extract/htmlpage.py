@@ -20,7 +20,7 @@ from govcrawl.extract.limits import Deadline
 # Body containers, most specific first; the first selector that matches non-empty text wins.
 # An element is chosen through its attribute (`//@id[…]/..`, the parent of a matching id):
 # libxml2 tests that in a fraction of the time it takes to test every element's attributes in a
-# predicate (`//*[@id=…]`: 2 ms on a report page, the tenth of its reading).
+# predicate (`//*[@id=…]`: 2 ms on a report page of 2,000 elements, `//@id[…]/..` 0.1 ms).
 BODY_CONTAINERS = tuple(etree.XPath(path) for path in (
     "//div/@class[contains(concat(' ', normalize-space(), ' '), ' TRS_Editor ')]/..",
     "//div/@class[contains(concat(' ', normalize-space(), ' '), ' article_content ')]/..",
