@@ -131,6 +131,6 @@ _FULL_WIDTH_CHAR = re.compile(f"[{re.escape(FULL_WIDTH)}]")
 
 def nfkc(text: str) -> str:
     """The form labels and numbers are matched in: full-width digits, brackets and colons folded."""
-    if unicodedata.is_normalized("NFKC", text):  # a text already matched in (its quick check)
+    if unicodedata.is_normalized("NFKC", text):  # already in form (the record's text, read again): the quick check alone
         return text
     return unicodedata.normalize("NFKC", _FULL_WIDTH_CHAR.sub(lambda found: _FULL_WIDTH_FORM[found.group()], text))

@@ -175,7 +175,7 @@ def _title(tree, meta: dict[str, str]) -> str | None:
 
 def _body_container(tree):
     for elements in BODY_CONTAINERS:
-        candidates = [e for e in elements(tree) if e.text_content().strip()]  # what _clean would leave something of
+        candidates = [e for e in elements(tree) if e.text_content().strip()]  # not blank: _clean keeps some of it
         if candidates:
             return max(candidates, key=lambda e: len(e.text_content()))
     bodies = tree.xpath("//body")
