@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from govcrawl.extract.attachments import MAX_ATTACHMENT_BYTES, Attachment, ReadAttachment, attachment_entry, choose, read_attachment
-from govcrawl.extract.decoding import decode
+from govcrawl.extract.decoding import decode, decode_with_utf8
 from govcrawl.extract.document import Document
 from govcrawl.extract.docx import document_from_docx
 from govcrawl.extract.errors import ExtractionError
@@ -143,8 +143,10 @@ def _document(raw: bytes, media_type: str, limits: Limits, deadline: Deadline) -
     if media_type in (XLSX, XLS, ET):
         return document_from_workbook(raw, media_type, limits, deadline)
     limits.check("max_html_bytes", len(raw), "page size in bytes")
-    page = decode(raw, media_type)
-    return document_from_html(page, deadline) if media_type == HTML else document_from_text(page)
+    if media_type == HTML:
+        page, utf8 = decode_with_utf8(raw, media_type)
+        return document_from_html(page, deadline, utf8)
+    return document_from_text(decode(raw, media_type))
 
 
 def table_cells(document: Document) -> int:

@@ -58,15 +58,17 @@ CHROME_FRAGMENTS: tuple[tuple[str, str], ...] = (
 _LINE_START = re.compile("|".join(f"(?:{pattern})" for _family, pattern in CHROME_LINES if pattern.startswith("^")))
 _LINE_ANYWHERE = re.compile("|".join(f"(?:{pattern})" for _family, pattern in CHROME_LINES if not pattern.startswith("^")))
 _FRAGMENT = re.compile("|".join(f"(?:{pattern})" for _family, pattern in CHROME_FRAGMENTS))
-_SPACES = re.compile(r"\s+")
+# Every fragment holds one of these: a line without them (most) is not searched, which would try
+# the fragments at every character of the line.
+FRAGMENT_MARKS = ("|", "[")
 
 
 def without_chrome_fragments(line: str) -> str:
-    return _FRAGMENT.sub("", line)
+    return _FRAGMENT.sub("", line) if any(mark in line for mark in FRAGMENT_MARKS) else line
 
 
 def is_chrome_line(line: str) -> bool:
-    compact = _SPACES.sub("", nfkc(line))
+    compact = "".join(nfkc(line).split())  # without whitespace: str.split's is the \s of re
     return bool(_LINE_START.match(compact) or _LINE_ANYWHERE.search(compact))
 
 

@@ -20,22 +20,25 @@ INVISIBLE_TAGS = frozenset({"script", "style", "template"})
 # A junk span such as colspan="9999" must not blow up the grid; no real report table comes close.
 MAX_SPAN = 100
 
+_ROWS = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+_CELLS = etree.XPath("./td | ./th")
+_HOLDS_INVISIBLE = etree.XPath("boolean(" + " | ".join(f".//{tag}" for tag in sorted(INVISIBLE_TAGS)) + ")")
 # The cell's text nodes that hold more than XPath's whitespace (space, tab, CR, LF: a subset of
-# Python's \s, so a node blank here is blank for _flat too).
-_FILLED_TEXT_NODES = etree.XPath(".//text()[normalize-space()]")
+# Python's, so a node blank here is blank for str.isspace too). Comments' text is no text node.
+_FILLED_TEXT_NODES = etree.XPath(".//text()[normalize-space()]", smart_strings=False)
 _LEADING_DIGITS = re.compile(r"\s*(\d+)")
 _WHITESPACE_RUN = re.compile(r"\s+")
 
 
 def rows_from_html_table(table: lxml.html.HtmlElement) -> list[list[Cell]]:
     """The table's own rows (thead/tbody/tfoot included, nested tables excluded) as cells."""
-    rows = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    all_shown = not _HOLDS_INVISIBLE(table)  # the parser writes tag names in lower case
     return [
         [
-            Cell(text=cell_text(cell), rowspan=span(cell.get("rowspan")), colspan=span(cell.get("colspan")))
-            for cell in row.xpath("./td | ./th")
+            Cell(text=cell_text(cell, all_shown), rowspan=span(cell.get("rowspan")), colspan=span(cell.get("colspan")))
+            for cell in _CELLS(row)
         ]
-        for row in rows
+        for row in _ROWS(table)
     ]
 
 
@@ -49,32 +52,20 @@ def span(attribute: str | None) -> int:
     return min(max(int(match.group(1)), 1), MAX_SPAN)
 
 
-def cell_text(cell: lxml.html.HtmlElement) -> str:
-    if not len(cell):  # text only: one line
-        return _flat(cell.text).strip()
-    filled = _FILLED_TEXT_NODES(cell)
-    if not filled:
-        return ""
-    if len(filled) == 1 and _visible(filled[0], cell):
-        # The most common cell (<td><p><span>12</span></p></td>): one text node and whitespace
-        # around it, which the lines below would strip or drop, so the text is that node's.
-        return _flat(str(filled[0])).strip()
+def cell_text(cell: lxml.html.HtmlElement, all_shown: bool = False) -> str:
+    """`all_shown`: the cell holds no script, style or template, so every text node of it is shown."""
+    if not len(cell):  # text only: one line, its whitespace runs (str.split's: re's \s) as one space
+        return " ".join((cell.text or "").split())
+    if all_shown:
+        filled = [text for text in _FILLED_TEXT_NODES(cell) if not text.isspace()]
+        if len(filled) <= 1:
+            # The most common cell (<td><p><span>12</span></p></td>): one text node and whitespace
+            # around it, which the lines below would strip or drop, so the text is that node's.
+            return " ".join(filled[0].split()) if filled else ""
     pieces = [_flat(cell.text)]
     _collect_children_text(cell, pieces)
     lines = (line.strip() for line in "".join(pieces).split("\n"))
     return "\n".join(line for line in lines if line)
-
-
-def _visible(text, cell: lxml.html.HtmlElement) -> bool:
-    """The text node (an lxml "smart string") is not inside a script, style or template of the cell."""
-    element = text.getparent()
-    if text.is_tail:  # the tail of an element is outside it, in its parent
-        element = element.getparent()
-    while element is not None and element is not cell:
-        if isinstance(element.tag, str) and element.tag.lower() in INVISIBLE_TAGS:
-            return False
-        element = element.getparent()
-    return True
 
 
 def _flat(text: str | None) -> str:

@@ -28,9 +28,12 @@ SECTION_KEYWORDS: tuple[tuple[str, str], ...] = (
 )
 STATUTORY_KEYS = ("active_disclosure", "applications", "review_litigation")
 
-# The heading title runs to the end of the line, or to the next space when inline.
+# The heading number stands at a line's start or after a space (十一…十九 before 一…十); the title
+# runs to the end of the line, or to the next space when inline. The pattern starts with the
+# numeral's class and looks behind only after it: starting with a look-behind (or ^), it would be
+# tried at every character of the text.
 HEADING = re.compile(
-    rf"(?:^|(?<=\s))(?P<number>十[{NUMERALS[:9]}]|[{NUMERALS}])\s*[、.]\s*(?P<title>[^\s。；;，,]{{2,40}})(?=\s|$)",
+    rf"(?P<number>[{NUMERALS}](?<!\S[{NUMERALS}])(?:(?<=十)[{NUMERALS[:9]}])?)\s*[、.]\s*(?P<title>[^\s。；;，,]{{2,40}})(?=\s|$)",
     re.M,
 )
 

@@ -90,9 +90,17 @@ KEY_ORDER = tuple(dict.fromkeys(key for key, _, _ in STAT_PATTERNS))
 
 CJK = r"\u3400-\u9fff"
 COUNT_UNITS = r"件条次篇起宗个"
-_SPACE_BY_DIGIT = re.compile(rf"(?<=[\d{CJK}])[ \u00a0\u3000]+(?=\d)|(?<=\d)[ \u00a0\u3000]+(?=[{CJK}])")
-_SPACED_DIGITS = re.compile(rf"(?<![\d.])\d(?: \d)+(?= ?[{COUNT_UNITS}])")
-_CHINESE_NUMBER = re.compile(rf"(?<![第零〇一二两三四五六七八九十百千万])([零〇一二两三四五六七八九十百千万]+)(?=[{COUNT_UNITS}])")
+SPACE = r"[ \u00a0\u3000]"
+NUMERALS = "零〇一二两三四五六七八九十百千万"
+# Each pattern starts with the character class of its first character and looks behind only after
+# it (at what stands before that character): a pattern that starts with a look-behind is tried at
+# every character of the text, one that starts with a class only where the class matches.
+# A space run between a digit or a Han character and a digit, or between a digit and a Han character:
+_SPACE_BY_DIGIT = re.compile(rf"{SPACE}(?:(?<=[\d{CJK}]{SPACE}){SPACE}*(?=\d)|(?<=\d{SPACE}){SPACE}*(?=[{CJK}]))")
+# Digits spaced one by one (「1 7 件」), not after a digit or a point:
+_SPACED_DIGITS = re.compile(rf"\d(?<![\d.]\d)(?: \d)+(?= ?[{COUNT_UNITS}])")
+# Chinese numerals before a count unit, not after another numeral or 第:
+_CHINESE_NUMBER = re.compile(rf"([{NUMERALS}](?<![第{NUMERALS}][{NUMERALS}])[{NUMERALS}]*)(?=[{COUNT_UNITS}])")
 _COUNT = re.compile(rf"\d\s*[{COUNT_UNITS}]")  # a figure in a clause: no statement of nothing
 _DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _MULTIPLIERS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
@@ -140,8 +148,8 @@ def stated_figures(text: str) -> dict[str, int]:
             found = pattern.search(sentence)
             if found:
                 stats[key] = int(found.group("n").replace(",", ""))
-        for clause in CLAUSE_END.split(sentence):
-            # Every statement of nothing says 未, 没有 or 无.
+        # Every statement of nothing says 未, 没有 or 无: a sentence without one is not split.
+        for clause in CLAUSE_END.split(sentence) if _NEGATION.search(sentence) else ():
             for key, pattern in _ZERO if _NEGATION.search(clause) else ():
                 if key not in stats and pattern.search(clause.strip()) and not _COUNT.search(clause):
                     stats[key] = 0

@@ -164,6 +164,7 @@ def _row_key(labels: list[str], group: str | None) -> tuple[str | None, str | No
     return row, label, group
 
 
+@lru_cache(maxsize=4096)  # the same labels are classified under the same groups on every page
 def _classify(label: SourceLabel, group: str | None) -> tuple[str | None, str | None]:
     if group is not None and label.level in (SUB, None):
         sub = best_match(label, [(key, number, text) for key, number, text in APPLICATION_SUBROWS[group]])

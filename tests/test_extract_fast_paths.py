@@ -1,0 +1,98 @@
+"""The engine's fast paths give what their plain forms give (README "The engine").
+
+Each shortcut taken for speed is checked here against the plain way of computing the same thing:
+NFKC with full-width forms folded first against unicodedata alone, the patterns that look behind
+after their first character against the same patterns looking behind first, a page parsed from
+its UTF-8 bytes against the page parsed from its text, a cell's one-text-node shortcut against the
+cell read line by line, the Traditional-only characters against converting each one alone."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree, html
+
+from govcrawl.extract import chrome, htmltable, sections, stats
+from govcrawl.extract.decoding import decode_with_utf8, nfkc
+from govcrawl.extract.htmlpage import document_from_html, parse_page
+from govcrawl.extract.script import FIRST_HAN, LAST_HAN, _converter, _traditional_only
+
+# Characters the engine's patterns and NFKC care about, and some they do not.
+TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("0123456789. ,，。；:：（）()|[]「」　\u00a0\n\t一二三四五六七八九十百千万零〇两第件条次篇起宗个、")
+        + list("政府信息公开申请未没有无行政复议诉讼总体情况主动ａＡ１\u0301\u3099ｶﾞ﹙①㈠中文")
+    ),
+    max_size=30,
+)
+
+
+@given(st.text(max_size=40) | TEXT)
+@settings(max_examples=500, deadline=None)
+def test_nfkc_is_unicodedata_nfkc(text):
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+# The prose-form and heading patterns as first written: a look-behind before the first character.
+CJK, UNITS, NUMERALS, SPACE = stats.CJK, stats.COUNT_UNITS, stats.NUMERALS, stats.SPACE
+LOOKING_BEHIND_FIRST = {
+    stats._SPACE_BY_DIGIT: re.compile(rf"(?<=[\d{CJK}]){SPACE}+(?=\d)|(?<=\d){SPACE}+(?=[{CJK}])"),
+    stats._SPACED_DIGITS: re.compile(rf"(?<![\d.])\d(?: \d)+(?= ?[{UNITS}])"),
+    stats._CHINESE_NUMBER: re.compile(rf"(?<![第{NUMERALS}])([{NUMERALS}]+)(?=[{UNITS}])"),
+    sections.HEADING: re.compile(
+        rf"(?:^|(?<=\s))(?P<number>十[{sections.NUMERALS[:9]}]|[{sections.NUMERALS}])\s*[、.]\s*(?P<title>[^\s。；;，,]{{2,40}})(?=\s|$)",
+        re.M,
+    ),
+}
+
+
+@given(TEXT)
+@settings(max_examples=1000, deadline=None)
+def test_patterns_find_what_they_find_looking_behind_first(text):
+    for pattern, plain in LOOKING_BEHIND_FIRST.items():
+        assert [(m.span(), m.groups()) for m in pattern.finditer(text)] == [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="|["), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_a_line_without_the_marks_holds_no_chrome_fragment(line):
+    assert chrome._FRAGMENT.search(line) is None
+
+
+def test_traditional_only_characters_are_those_converted_alone():
+    t2s = _converter("t2s")
+    alone = "".join(chr(code) for code in range(FIRST_HAN, LAST_HAN + 1) if t2s.convert(chr(code)) != chr(code))
+    assert _traditional_only().pattern == f"[{alone}]"
+
+
+CELL_CONTENT = st.lists(
+    st.sampled_from(["12", " ", "\n ", "\u00a0", "结", "果", "<br>", "<p>", "</p>", "<span>", "</span>", "<!-- c -->", "<div>x</div>", "<b> 3 </b>"]),
+    max_size=8,
+)
+
+
+@given(CELL_CONTENT)
+@settings(max_examples=300, deadline=None)
+def test_a_cell_of_one_text_node_reads_as_the_cell_read_line_by_line(pieces):
+    cell = html.fragment_fromstring(f"<table><tr><td>{''.join(pieces)}</td></tr></table>").find(".//td")
+    assert htmltable.cell_text(cell, all_shown=True) == htmltable.cell_text(cell)
+
+
+PAGES = [
+    "<!DOCTYPE html><html><head><meta charset='gb2312'><title>报告_网站</title></head><body><div id='zoom'><p>一、总体情况</p>"
+    "<table><tr><td>１２</td><td>a\r\nb</td></tr></table></div></body></html>",
+    "<!-- only a comment -->",
+    "<p>\U0001F600 𠀀 &nbsp;&#12288;</p>" + "<div>" * 600 + "deep" + "</div>" * 600,
+]
+
+
+def test_a_page_parsed_from_its_utf8_bytes_is_the_page_parsed_from_its_text():
+    for page in PAGES:
+        text, utf8 = decode_with_utf8(page.encode("utf-8"), "text/html")
+        assert utf8 is not None
+        from_text, from_bytes = parse_page(text), parse_page(text, utf8)
+        assert etree.tostring(from_text.getroottree()) == etree.tostring(from_bytes.getroottree())
+        assert document_from_html(text) == document_from_html(text, None, utf8)
