@@ -18,13 +18,11 @@ processes (pebble's ProcessPool):
 
 Workers are started with "spawn": a fresh interpreter, so a worker's address space is its own and
 not a copy of the crawl's (a fork would count Scrapy's and Chromium's mappings against the limit).
-The pool starts on the first task, or with `start()` (a crawl calls it when it opens), and its size
-is EXTRACT_WORKERS (default: the number of cores).
+The pool starts on the first task and its size is EXTRACT_WORKERS (default: the number of cores).
 
 API (used by govcrawl/pipelines/extract.py and `govcrawl parse`):
 
     pool = ExtractionPool(workers=2, limits=Limits(), memory_mb=1024)
-    pool.start()                                             (optional: the workers start now)
     pool.extract(raw, url=…, attachments=[…already read…]) → Future[Extraction]   (raises ExtractionError)
     pool.extract_file(path)                                  → Future[Extraction]   (raises ExtractionError)
     pool.read_attachment(attachment)                         → Future[ReadAttachment] (never raises: the
@@ -66,13 +64,6 @@ class ExtractionPool:
         self.memory_mb = memory_mb
         self.ocr_cache = ocr_cache  # where the workers keep what OCR read (govcrawl/extract/ocr_cache.py); None: nowhere
         self._pool: ProcessPool | None = None
-
-    def start(self) -> None:
-        """Start the workers now rather than with the first task: a crawl starts them when it opens,
-        so that their start (a fresh interpreter importing the engine, about half a CPU second
-        each) runs beside the crawl's own start instead of delaying its first records."""
-        if self._pool is None:
-            self._submit(os.getpid)  # pebble starts its workers with the first task it is given
 
     def _submit(self, function: Callable, *args, **kwargs) -> concurrent.futures.Future:
         if self._pool is None:

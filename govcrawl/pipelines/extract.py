@@ -41,9 +41,6 @@ class ExtractPipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def open_spider(self):
-        self.pool.start()
-
     def close_spider(self):
         release(self.pool)
 
