@@ -256,7 +256,7 @@ class SharedCrawls:
 
     Once per test run, not per process: pytest-xdist's workers share `root`, and of the workers
     that start a run the first claims it (a file made with O_EXCL) and runs it; the others wait for
-    the result it leaves there (WrittenElsewhere)."""
+    the outcome it leaves there (WrittenElsewhere), as it does itself."""
 
     def __init__(self, root: Path):
         self._root = root
@@ -288,9 +288,12 @@ class SharedCrawls:
         except FileExistsError:
             return WrittenElsewhere(result, name)
         run = self._pool.submit(function, *args)
-        if IN_XDIST_WORKER:
-            run.add_done_callback(partial(_write_result, result, name))
-        return run
+        if not IN_XDIST_WORKER:
+            return run
+        run.add_done_callback(partial(_write_result, result, name))
+        # Read back as the other workers read it: every worker's tests meet the same outcome,
+        # whichever ran it (an outcome that cannot be written fails them all alike).
+        return WrittenElsewhere(result, name)
 
     def _directory(self) -> Path:
         return Path(tempfile.mkdtemp(dir=self._root))
@@ -322,7 +325,7 @@ def _write_result(path: Path, name: str, run: Future) -> None:
 
 
 class WrittenElsewhere:
-    """A shared run another pytest-xdist worker claimed: its outcome, once that worker wrote it."""
+    """A shared run under pytest-xdist: its outcome, once the worker that claimed it wrote it."""
 
     TIMEOUT_SECONDS = 1200
 

@@ -110,6 +110,10 @@ class Scrapyd:
         self.process.terminate()
         self.process.wait(timeout=30)
 
+    def __getstate__(self) -> dict:
+        # A stopped daemon handed to the tests of another pytest-xdist worker: its files, not its process.
+        return {name: value for name, value in vars(self).items() if name != "process"}
+
 
 @dataclass
 class Deployment:
