@@ -318,7 +318,7 @@ class SharedScheduler(RedisScheduler):
             self.df.log(request, self.spider)
             return False
         if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+            self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
     def _finished_with_done_requests(self) -> None:
@@ -336,7 +336,7 @@ class SharedScheduler(RedisScheduler):
         request, encoded = taken
         self.taken[request] = encoded
         if self.stats:
-            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+            self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
     def has_pending_requests(self) -> bool:
