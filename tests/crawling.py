@@ -60,8 +60,9 @@ GENEROUS_SECONDS = 600
 # 000's pictures and tianqiao's scan (each spider's, the demo's, tianqiao's without a raw store,
 # the reparse) one reads them and the others take its reading, waiting for it when they meet them
 # at once. That a kept reading is the reading is tests/test_ocr_cache.py's.
-# pytest-xdist's workers (`make test` runs two) take the directory of the process that imported
+# pytest-xdist's workers (`make test` runs one per core) take the directory of the process that imported
 # this module first, their controller, which removes it when it exits.
+IN_XDIST_WORKER = "PYTEST_XDIST_WORKER" in os.environ
 OCR_CACHE_VARIABLE = "GOVCRAWL_TESTS_OCR_CACHE"
 if OCR_CACHE_VARIABLE in os.environ:
     OCR_CACHE = Path(os.environ[OCR_CACHE_VARIABLE])
@@ -307,8 +308,6 @@ class SharedCrawls:
         # A worker's runs may be waited for by another worker: it finishes them before it leaves.
         self._pool.shutdown(cancel_futures=not IN_XDIST_WORKER)
 
-
-IN_XDIST_WORKER = "PYTEST_XDIST_WORKER" in os.environ
 
 
 def _write_result(path: Path, name: str, run: Future) -> None:
