@@ -15,9 +15,16 @@ files (govcrawl/runs.py) turn that into the run's status, the log line and the e
 
 from __future__ import annotations
 
+import warnings
+
+from scrapy.exceptions import ScrapyDeprecationWarning
 from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors import FinishReasonMonitor, ItemValidationMonitor
 from spidermon.core.actions import Action
+
+# Spidermon's runner logs its results through Spider.log(), which Scrapy 2.19 deprecates: every
+# crawl ended with a warning about Spidermon's code that a user can do nothing about.
+warnings.filterwarnings("ignore", r"Spider\.log\(\) is deprecated", ScrapyDeprecationWarning, r"spidermon\.")
 
 
 @monitors.name("reports found")

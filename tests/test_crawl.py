@@ -134,3 +134,10 @@ def test_a_first_crawl_has_no_corpus_to_use_and_says_so_without_a_warning(run):
     _spider, result, _expected = run
     assert "govcrawl corpus: no " in result.log  # the corpus middlewares say why they stand aside, at INFO
     assert "Disabled govcrawl" not in result.log
+
+
+def test_the_log_holds_no_python_warnings(run):
+    """A warning in every crawl's log (as Spidermon's use of Spider.log() gave under Scrapy 2.19)
+    is one a user learns to skip, and then misses the one that matters."""
+    _spider, result, _expected = run
+    assert "[py.warnings]" not in result.log
