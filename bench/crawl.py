@@ -1,7 +1,7 @@
 """Crawl a generated portal of REPORTS reports: pages per second and peak memory, for one
 govcrawl process, two govcrawl processes sharing the run through Redis, and the bare-Scrapy floor.
 
-    .venv/bin/python bench/crawl.py [--reports 10000] [--modes single,redis,floor] [--script-lists-every N]
+    .venv/bin/python bench/crawl.py [--reports 10000] [--modes single,redis,floor] [--script-lists-every N] [--rounds N]
 
 The portal is replica/large.py's (TRS columns of ten reports, five a list page, one report in ten a
 real report page with its statutory tables), written into a temporary directory and served by
@@ -21,8 +21,10 @@ tree of each crawl — Scrapy, and the Playwright driver and Chromium when lists
 are those of each crawl's process tree (its extraction workers included; not the replica server's,
 which runs in this process and serves every mode alike), from the kernel's accounting of the
 finished processes: on a machine busy with other work they move far less than wall-clock time.
-The last line compares `single` with `floor`: wall-clock time and CPU time, govcrawl's over the
-bare crawl's.
+Each round's last line compares `single` with `floor`: wall-clock time and CPU time, govcrawl's
+over the bare crawl's. With `--rounds N` every mode crawls N times, the modes alternated, and the
+median of the rounds' ratios ends the output: on a shared machine one pair of crawls can fall
+either side of a load spike, and the ratio of one round moves by a third from run to run.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -136,6 +139,8 @@ def main() -> int:
     parser.add_argument("--reports", type=int, default=10_000)
     parser.add_argument("--modes", default="single,redis,floor")
     parser.add_argument("--script-lists-every", type=int, default=0, help="every N-th column's list built by script")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="crawl in every mode this many times, the modes alternated; with more than one, the median ratio too")
     args = parser.parse_args()
     failed = 0
     with tempfile.TemporaryDirectory() as work:
@@ -145,41 +150,48 @@ def main() -> int:
             print(f"site: {pages} pages ({len(built['lists'])} static list pages, {len(built['script_lists'])} lists "
                   f"built by script, {len(built['reports'])} reports)")
             env = dict(os.environ, GOVCRAWL_PORTAL_DIRS=built["portal_dirs"], SCRAPY_SETTINGS_MODULE="govcrawl.settings")
-            print("| mode | processes | pages | records | seconds | pages/s | CPU seconds | peak memory (PSS) |")
-            print("|---|---|---|---|---|---|---|---|")
-            measured = {}
-            for mode in args.modes.split(","):
-                output = work / f"output-{mode}"
-                crawl = [sys.executable, "-m", "scrapy", "crawl", SPIDER, "-s", f"REPLICA_URL={replica.url}",
-                         "-s", f"OUTPUT_DIR={output}", *FAST]
-                served_before, extra = len(replica.requests), ""
-                if mode == "single":
-                    seconds, cpu, peak, codes = measure([crawl], ROOT, env)
-                    records = records_in(output)
-                elif mode == "redis":
-                    with LocalRedis() as redis_server:
-                        shared = crawl + ["-s", f"REDIS_URL={redis_server.url}"]
-                        seconds, cpu, peak, codes = measure([shared, shared], ROOT, env)
-                        extra = f" + Redis {redis_server.client.info('memory')['used_memory_peak'] / 2**20:.1f} MiB"
-                    records = records_in(output)
-                elif mode == "floor":
-                    (work / "floor.py").write_text(FLOOR_SPIDER, encoding="utf-8")
-                    bare_env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
-                    floor = [sys.executable, "-m", "scrapy", "runspider", str(work / "floor.py"),
-                             "-a", f"start={replica.url}/_site/{HOST}/gknb/", "-o", str(output / "items.jsonl"), *FAST]
-                    output.mkdir()
-                    seconds, cpu, peak, codes = measure([floor], work, bare_env)
-                    records = len((output / "items.jsonl").read_bytes().splitlines())
-                else:
-                    parser.error(f"unknown mode {mode!r}")
-                served = len(replica.requests) - served_before
-                failed += any(codes)
-                measured[mode] = (seconds, cpu)
-                print(f"| {mode} | {len(codes)} | {served} | {records} | {seconds:.1f} | {served / seconds:.1f} | {cpu:.1f} | "
-                      f"{peak / 1024:.0f} MiB{extra} |" + (f" exit {codes}" if any(codes) else ""), flush=True)
-            if "single" in measured and "floor" in measured:
-                (seconds, cpu), (floor_seconds, floor_cpu) = measured["single"], measured["floor"]
-                print(f"govcrawl / bare Scrapy: wall-clock time {seconds / floor_seconds:.2f}x, CPU time {cpu / floor_cpu:.2f}x")
+            print("| round | mode | processes | pages | records | seconds | pages/s | CPU seconds | peak memory (PSS) |")
+            print("|---|---|---|---|---|---|---|---|---|")
+            ratios = []
+            for round_number in range(1, args.rounds + 1):
+                measured = {}
+                for mode in args.modes.split(","):
+                    output = work / f"output-{mode}-{round_number}"
+                    crawl = [sys.executable, "-m", "scrapy", "crawl", SPIDER, "-s", f"REPLICA_URL={replica.url}",
+                             "-s", f"OUTPUT_DIR={output}", *FAST]
+                    served_before, extra = len(replica.requests), ""
+                    if mode == "single":
+                        seconds, cpu, peak, codes = measure([crawl], ROOT, env)
+                        records = records_in(output)
+                    elif mode == "redis":
+                        with LocalRedis() as redis_server:
+                            shared = crawl + ["-s", f"REDIS_URL={redis_server.url}"]
+                            seconds, cpu, peak, codes = measure([shared, shared], ROOT, env)
+                            extra = f" + Redis {redis_server.client.info('memory')['used_memory_peak'] / 2**20:.1f} MiB"
+                        records = records_in(output)
+                    elif mode == "floor":
+                        (work / "floor.py").write_text(FLOOR_SPIDER, encoding="utf-8")
+                        bare_env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+                        floor = [sys.executable, "-m", "scrapy", "runspider", str(work / "floor.py"),
+                                 "-a", f"start={replica.url}/_site/{HOST}/gknb/", "-o", str(output / "items.jsonl"), *FAST]
+                        output.mkdir()
+                        seconds, cpu, peak, codes = measure([floor], work, bare_env)
+                        records = len((output / "items.jsonl").read_bytes().splitlines())
+                    else:
+                        parser.error(f"unknown mode {mode!r}")
+                    served = len(replica.requests) - served_before
+                    failed += any(codes)
+                    measured[mode] = (seconds, cpu)
+                    print(f"| {round_number} | {mode} | {len(codes)} | {served} | {records} | {seconds:.1f} | {served / seconds:.1f} | "
+                          f"{cpu:.1f} | {peak / 1024:.0f} MiB{extra} |" + (f" exit {codes}" if any(codes) else ""), flush=True)
+                if "single" in measured and "floor" in measured:
+                    (seconds, cpu), (floor_seconds, floor_cpu) = measured["single"], measured["floor"]
+                    ratios.append((seconds / floor_seconds, cpu / floor_cpu))
+                    print(f"govcrawl / bare Scrapy, round {round_number}: wall-clock time {ratios[-1][0]:.2f}x, "
+                          f"CPU time {ratios[-1][1]:.2f}x", flush=True)
+            if len(ratios) > 1:
+                print(f"govcrawl / bare Scrapy, median of {len(ratios)} rounds: wall-clock time "
+                      f"{statistics.median(r[0] for r in ratios):.2f}x, CPU time {statistics.median(r[1] for r in ratios):.2f}x")
     return 1 if failed else 0
 
 
