@@ -24,10 +24,12 @@ from govcrawl.schema import record_schema
 from govcrawl.settings import ITEM_PIPELINES
 from replica.server import DEFAULT_SITES, ReplicaServer, load_manifest
 
-from .crawling import DASH_O_FILE, FEED_NAMES, WITHOUT_RAW_STORE
+from .crawling import DASH_O_FILE, FEED_NAMES, TEST_SETTINGS, WITHOUT_RAW_STORE
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+# The suite's crawl settings (no delay, ample time, one worker, the session's OCR cache: tianqiao's
+# scan is read once per session, not by every crawl here that starts from an empty OUTPUT_DIR).
+FAST = [option for name, value in TEST_SETTINGS.items() for option in ("-s", f"{name}={value}")]
 
 
 def scrapy_crawl(spider: str, replica_url: str, output: Path, *args: str, wait: bool = True):
