@@ -50,7 +50,7 @@ test: install
 ## The engine next to trafilatura and pandas.read_html (files per second, per core); a crawl of a
 ## generated portal of 2,000 reports by one and two govcrawl processes and by bare Scrapy.
 bench: install
-	$(BIN)/python bench/extract.py --repeat 10
+	$(BIN)/python bench/extract.py --repeat 10 --rounds 5
 	$(BIN)/python bench/crawl.py --reports 2000 --rounds 3
 
 clean:
