@@ -2,6 +2,7 @@
 govcrawl process, two govcrawl processes sharing the run through Redis, and the bare-Scrapy floor.
 
     .venv/bin/python bench/crawl.py [--reports 10000] [--modes single,redis,floor] [--script-lists-every N] [--rounds N]
+                                    [--extract-workers 1,2]
 
 The portal is replica/large.py's (TRS columns of ten reports, five a list page, one report in ten a
 real report page with its statutory tables), written into a temporary directory and served by
@@ -9,7 +10,8 @@ the replica server. Each mode crawls it with no politeness delay and 16 requests
 process:
 
 - `single`: `scrapy crawl large` (everything govcrawl does: raw store, extraction, run files,
-  health checks);
+  health checks); with `--extract-workers 1,2`, once with each number of extraction workers
+  (EXTRACT_WORKERS; by default one per core);
 - `redis`: two such processes with `-s REDIS_URL=…` on a redis-server of its own (the
   memory is the two processes', Redis's own is printed apart);
 - `floor`: a bare Scrapy spider outside the project that follows the same links (the pager's
@@ -21,7 +23,7 @@ tree of each crawl — Scrapy, and the Playwright driver and Chromium when lists
 are those of each crawl's process tree (its extraction workers included; not the replica server's,
 which runs in this process and serves every mode alike), from the kernel's accounting of the
 finished processes: on a machine busy with other work they move far less than wall-clock time.
-Each round's last line compares `single` with `floor`: wall-clock time and CPU time, govcrawl's
+Each round ends comparing each `single` crawl with `floor`: wall-clock time and CPU time, govcrawl's
 over the bare crawl's. With `--rounds N` every mode crawls N times, the modes alternated, and the
 median of the rounds' ratios ends the output: on a shared machine one pair of crawls can fall
 either side of a load spike, and the ratio of one round moves by a third from run to run.
@@ -134,6 +136,26 @@ def records_in(output: Path) -> int:
     return len((run_dir / "reports.jsonl").read_bytes().splitlines())
 
 
+def crawl_once(mode: str, settings: list[str], output: Path, replica, env: dict, work: Path) -> tuple:
+    """One crawl of the portal in `mode` into `output`: (seconds, CPU seconds, peak PSS KiB, exit codes, records, a note)."""
+    crawl = [sys.executable, "-m", "scrapy", "crawl", SPIDER, "-s", f"REPLICA_URL={replica.url}",
+             "-s", f"OUTPUT_DIR={output}", *FAST, *settings]
+    if mode == "single":
+        return (*measure([crawl], ROOT, env), records_in(output), "")
+    if mode == "redis":
+        with LocalRedis() as redis_server:
+            shared = crawl + ["-s", f"REDIS_URL={redis_server.url}"]
+            measured = measure([shared, shared], ROOT, env)
+            note = f" + Redis {redis_server.client.info('memory')['used_memory_peak'] / 2**20:.1f} MiB"
+        return (*measured, records_in(output), note)
+    (work / "floor.py").write_text(FLOOR_SPIDER, encoding="utf-8")
+    bare_env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+    floor = [sys.executable, "-m", "scrapy", "runspider", str(work / "floor.py"),
+             "-a", f"start={replica.url}/_site/{HOST}/gknb/", "-o", str(output / "items.jsonl"), *FAST]
+    output.mkdir()
+    return (*measure([floor], work, bare_env), len((output / "items.jsonl").read_bytes().splitlines()), "")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=10_000)
@@ -141,7 +163,19 @@ def main() -> int:
     parser.add_argument("--script-lists-every", type=int, default=0, help="every N-th column's list built by script")
     parser.add_argument("--rounds", type=int, default=1,
                         help="crawl in every mode this many times, the modes alternated; with more than one, the median ratio too")
+    parser.add_argument("--extract-workers", default="",
+                        help="`single` once per number of extraction workers listed (e.g. 1,2); default: EXTRACT_WORKERS's default")
     args = parser.parse_args()
+    # (label, mode, settings) of each crawl of a round
+    crawls = []
+    for mode in args.modes.split(","):
+        if mode not in ("single", "redis", "floor"):
+            parser.error(f"unknown mode {mode!r}")
+        if mode == "single" and args.extract_workers:
+            crawls += [(f"single, {n} worker{'s' * (n != '1')}", mode, ["-s", f"EXTRACT_WORKERS={n}"])
+                       for n in args.extract_workers.split(",")]
+        else:
+            crawls.append((mode, mode, []))
     failed = 0
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
@@ -152,46 +186,31 @@ def main() -> int:
             env = dict(os.environ, GOVCRAWL_PORTAL_DIRS=built["portal_dirs"], SCRAPY_SETTINGS_MODULE="govcrawl.settings")
             print("| round | mode | processes | pages | records | seconds | pages/s | CPU seconds | peak memory (PSS) |")
             print("|---|---|---|---|---|---|---|---|---|")
-            ratios = []
+            ratios: dict[str, list[tuple[float, float]]] = {}  # a single crawl's label → (wall, CPU) over the floor's, a round each
             for round_number in range(1, args.rounds + 1):
                 measured = {}
-                for mode in args.modes.split(","):
-                    output = work / f"output-{mode}-{round_number}"
-                    crawl = [sys.executable, "-m", "scrapy", "crawl", SPIDER, "-s", f"REPLICA_URL={replica.url}",
-                             "-s", f"OUTPUT_DIR={output}", *FAST]
-                    served_before, extra = len(replica.requests), ""
-                    if mode == "single":
-                        seconds, cpu, peak, codes = measure([crawl], ROOT, env)
-                        records = records_in(output)
-                    elif mode == "redis":
-                        with LocalRedis() as redis_server:
-                            shared = crawl + ["-s", f"REDIS_URL={redis_server.url}"]
-                            seconds, cpu, peak, codes = measure([shared, shared], ROOT, env)
-                            extra = f" + Redis {redis_server.client.info('memory')['used_memory_peak'] / 2**20:.1f} MiB"
-                        records = records_in(output)
-                    elif mode == "floor":
-                        (work / "floor.py").write_text(FLOOR_SPIDER, encoding="utf-8")
-                        bare_env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
-                        floor = [sys.executable, "-m", "scrapy", "runspider", str(work / "floor.py"),
-                                 "-a", f"start={replica.url}/_site/{HOST}/gknb/", "-o", str(output / "items.jsonl"), *FAST]
-                        output.mkdir()
-                        seconds, cpu, peak, codes = measure([floor], work, bare_env)
-                        records = len((output / "items.jsonl").read_bytes().splitlines())
-                    else:
-                        parser.error(f"unknown mode {mode!r}")
+                for index, (label, mode, settings) in enumerate(crawls):
+                    served_before = len(replica.requests)
+                    seconds, cpu, peak, codes, records, note = crawl_once(
+                        mode, settings, work / f"output-{index}-{round_number}", replica, env, work)
                     served = len(replica.requests) - served_before
                     failed += any(codes)
-                    measured[mode] = (seconds, cpu)
-                    print(f"| {round_number} | {mode} | {len(codes)} | {served} | {records} | {seconds:.1f} | {served / seconds:.1f} | "
-                          f"{cpu:.1f} | {peak / 1024:.0f} MiB{extra} |" + (f" exit {codes}" if any(codes) else ""), flush=True)
-                if "single" in measured and "floor" in measured:
-                    (seconds, cpu), (floor_seconds, floor_cpu) = measured["single"], measured["floor"]
-                    ratios.append((seconds / floor_seconds, cpu / floor_cpu))
-                    print(f"govcrawl / bare Scrapy, round {round_number}: wall-clock time {ratios[-1][0]:.2f}x, "
-                          f"CPU time {ratios[-1][1]:.2f}x", flush=True)
-            if len(ratios) > 1:
-                print(f"govcrawl / bare Scrapy, median of {len(ratios)} rounds: wall-clock time "
-                      f"{statistics.median(r[0] for r in ratios):.2f}x, CPU time {statistics.median(r[1] for r in ratios):.2f}x")
+                    measured[label] = (seconds, cpu)
+                    print(f"| {round_number} | {label} | {len(codes)} | {served} | {records} | {seconds:.1f} | {served / seconds:.1f} | "
+                          f"{cpu:.1f} | {peak / 1024:.0f} MiB{note} |" + (f" exit {codes}" if any(codes) else ""), flush=True)
+                if "floor" not in measured:
+                    continue
+                floor_seconds, floor_cpu = measured["floor"]
+                for label, mode, _settings in crawls:
+                    if mode == "single":
+                        seconds, cpu = measured[label]
+                        ratios.setdefault(label, []).append((seconds / floor_seconds, cpu / floor_cpu))
+                        print(f"{label} / bare Scrapy, round {round_number}: wall-clock time {seconds / floor_seconds:.2f}x, "
+                              f"CPU time {cpu / floor_cpu:.2f}x", flush=True)
+            for label, rounds in ratios.items():
+                if len(rounds) > 1:
+                    print(f"{label} / bare Scrapy, median of {len(rounds)} rounds: wall-clock time "
+                          f"{statistics.median(r[0] for r in rounds):.2f}x, CPU time {statistics.median(r[1] for r in rounds):.2f}x")
     return 1 if failed else 0
 
 
