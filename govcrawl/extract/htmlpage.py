@@ -117,8 +117,10 @@ def _parsed(page: str, utf8: bytes | None = None):
 def _html_parser(encoding: str | None = None) -> etree.HTMLParser:
     """lxml.html's parser, with every element an HtmlElement chosen in C: lxml.html's own lookup
     (special classes for form elements, which nothing here uses) is a Python call per element
-    touched, a tenth of a page's reading time. `encoding`: that of the bytes it is given."""
-    parser = etree.HTMLParser(huge_tree=True, encoding=encoding)  # libxml2's default depth is 256, its most (huge) 2048
+    touched, a tenth of a page's reading time. `encoding`: that of the bytes it is given. No
+    table of the elements' ids is kept (collect_ids): nothing looks an element up by its id."""
+    # libxml2's default depth is 256, its most (huge) 2048
+    parser = etree.HTMLParser(huge_tree=True, encoding=encoding, collect_ids=False)
     parser.set_element_class_lookup(
         etree.ElementDefaultClassLookup(element=html.HtmlElement, comment=html.HtmlComment, pi=html.HtmlProcessingInstruction)
     )
