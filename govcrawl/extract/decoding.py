@@ -136,4 +136,8 @@ def nfkc(text: str) -> str:
     """The form labels and numbers are matched in: full-width digits, brackets and colons folded."""
     if unicodedata.is_normalized("NFKC", text):  # already in form (the record's text, read again): the quick check alone
         return text
-    return unicodedata.normalize("NFKC", _FULL_WIDTH_CHAR.sub(lambda found: _FULL_WIDTH_FORM[found.group()], text))
+    # Each full-width character the text holds, replaced everywhere at once: a report's text holds
+    # a few kinds of them hundreds of times (，：（）), a Python call each in re.sub.
+    for char in set(_FULL_WIDTH_CHAR.findall(text)):
+        text = text.replace(char, _FULL_WIDTH_FORM[char])
+    return unicodedata.normalize("NFKC", text)
