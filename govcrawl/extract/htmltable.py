@@ -35,7 +35,7 @@ def rows_from_html_table(table: lxml.html.HtmlElement) -> list[list[Cell]]:
     all_shown = not _HOLDS_INVISIBLE(table)  # the parser writes tag names in lower case
     return [
         [
-            Cell(text=cell_text(cell, all_shown), rowspan=span(cell.get("rowspan")), colspan=span(cell.get("colspan")))
+            Cell(cell_text(cell, all_shown), span(cell.get("rowspan")), span(cell.get("colspan")))
             for cell in row
             if cell.tag in CELL_TAGS  # the row's children in C: an XPath per row costs more than its cells
         ]
