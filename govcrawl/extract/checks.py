@@ -154,7 +154,10 @@ def _check(rule, values, left_refs, right_refs, left_figure=None) -> dict:
 
 def _side(values, refs: list[Ref]) -> tuple[int | float | None, bool, bool]:
     """(sum, every cell left blank in the source, a cell was not read)."""
-    found = [values.get(ref) for ref in refs]
-    if any(entry is None or entry[0] is None for entry in found):
+    found = list(map(values.get, refs))  # a report runs dozens of checks: the lookups and tests in C
+    if None in found:
         return None, False, True
-    return sum(value for value, _ in found), all(blank for _, blank in found), False
+    numbers, blanks = zip(*found) if found else ((), ())
+    if None in numbers:
+        return None, False, True
+    return sum(numbers), all(blanks), False

@@ -117,8 +117,10 @@ def _parsed(page: str, utf8: bytes | None = None):
 def _html_parser(encoding: str | None = None) -> etree.HTMLParser:
     """lxml.html's parser, with every element an HtmlElement chosen in C: lxml.html's own lookup
     (special classes for form elements, which nothing here uses) is a Python call per element
-    touched, a tenth of a page's reading time. `encoding`: that of the bytes it is given."""
-    parser = etree.HTMLParser(huge_tree=True, encoding=encoding)  # libxml2's default depth is 256, its most (huge) 2048
+    touched, a tenth of a page's reading time. `encoding`: that of the bytes it is given. No
+    table of the elements' ids is kept (collect_ids): nothing looks an element up by its id."""
+    # libxml2's default depth is 256, its most (huge) 2048
+    parser = etree.HTMLParser(huge_tree=True, encoding=encoding, collect_ids=False)
     parser.set_element_class_lookup(
         etree.ElementDefaultClassLookup(element=html.HtmlElement, comment=html.HtmlComment, pi=html.HtmlProcessingInstruction)
     )
@@ -175,9 +177,10 @@ def _title(tree, meta: dict[str, str]) -> str | None:
 
 def _body_container(tree):
     for elements in BODY_CONTAINERS:
-        candidates = [e for e in elements(tree) if e.text_content().strip()]  # not blank: _clean keeps some of it
+        texts = [(e, e.text_content()) for e in elements(tree)]  # each container's text made once
+        candidates = [(e, text) for e, text in texts if text.strip()]  # not blank: _clean keeps some of it
         if candidates:
-            return max(candidates, key=lambda e: len(e.text_content()))
+            return max(candidates, key=lambda candidate: len(candidate[1]))[0]
     bodies = tree.xpath("//body")
     return bodies[0] if bodies else tree
 
@@ -194,7 +197,8 @@ def _labelled_lines(tree, body) -> dict[str, str]:
         if element is body:
             walker.skip_subtree()
             continue
-        if not isinstance(element.tag, str) or element.tag in SKIPPED:
+        tag = element.tag  # a new str at each look
+        if not isinstance(tag, str) or tag in SKIPPED:
             continue
         for fragment in (element.text, element.tail):
             if fragment and not fragment.isspace():  # most are indentation: nothing to clean

@@ -21,7 +21,7 @@ INVISIBLE_TAGS = frozenset({"script", "style", "template"})
 MAX_SPAN = 100
 
 _ROWS = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
-_CELLS = etree.XPath("./td | ./th")
+CELL_TAGS = ("td", "th")
 _HOLDS_INVISIBLE = etree.XPath("boolean(" + " | ".join(f".//{tag}" for tag in sorted(INVISIBLE_TAGS)) + ")")
 # The cell's text nodes that hold more than XPath's whitespace (space, tab, CR, LF: a subset of
 # Python's, so a node blank here is blank for str.isspace too). Comments' text is no text node.
@@ -35,8 +35,9 @@ def rows_from_html_table(table: lxml.html.HtmlElement) -> list[list[Cell]]:
     all_shown = not _HOLDS_INVISIBLE(table)  # the parser writes tag names in lower case
     return [
         [
-            Cell(text=cell_text(cell, all_shown), rowspan=span(cell.get("rowspan")), colspan=span(cell.get("colspan")))
-            for cell in _CELLS(row)
+            Cell(cell_text(cell, all_shown), span(cell.get("rowspan")), span(cell.get("colspan")))
+            for cell in row
+            if cell.tag in CELL_TAGS  # the row's children in C: an XPath per row costs more than its cells
         ]
         for row in _ROWS(table)
     ]

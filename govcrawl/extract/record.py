@@ -179,12 +179,14 @@ def build_extraction(page: Reading, source: Source, *, content: Reading | None =
     }
     if unverified is not None:
         record["tables_ocr_unverified"] = unverified
-    cells = [
-        {"report_id": report_id, "unit": unit.name, "region_code": unit.region_code, "year": year, "format": fmt}
-        | {key: cell.get(key) for key in CELL_KEYS}
-        | ({"confidence": confidence_of(cell["raw"])} if tables.via == "ocr" else {})
-        for cell in reading.cells
-    ]
+    report = {"report_id": report_id, "unit": unit.name, "region_code": unit.region_code, "year": year, "format": fmt}
+    cells = []
+    for cell in reading.cells:
+        line = report.copy()
+        line.update(zip(CELL_KEYS, map(cell.get, CELL_KEYS)))  # in C: a report has hundreds of cells
+        if tables.via == "ocr":
+            line["confidence"] = confidence_of(cell["raw"])
+        cells.append(line)
     return Extraction(record, cells)
 
 

@@ -21,7 +21,11 @@ import re
 
 from govcrawl.extract.decoding import nfkc
 
-N = r"(?<![\d.\-~～至约近超逾])(?P<n>\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?![\d.])"
+# A figure: digits (in groups of three with commas, or not) not after a digit, a point, a range or an
+# approximation. Its first digit comes before the look-behind, which looks at that digit and the
+# character before it: a pattern that starts with a figure is then tried only where a digit stands,
+# not at every character of the sentence.
+N = r"(?P<n>\d(?<![\d.\-~～至约近超逾]\d)(?:\d{0,2}(?:,\d{3})+(?![\d,])|\d*))(?![\d.])"
 Q = r"[“”\"']?"  # reports quote outcome names: 其中“予以公开”80件
 APPLICATION = r"(?:政府)?(?:信息公开)?(?:依申请|申请)"
 WHOLE = r"(?:共|全[省市区县旗镇乡]|本年度?|全年|\d{4}年度?)"  # the sentence's own word for the whole

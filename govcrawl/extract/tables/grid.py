@@ -29,7 +29,9 @@ class Slot(NamedTuple):
 
 def expand(rows: list[list[Cell]]) -> list[list[Slot]]:
     """The rectangular-as-possible grid: every position a cell covers holds that cell's slot.
-    Rows spanned into beyond the last source row are not rows of the table."""
+    Rows spanned into beyond the last source row are not rows of the table. A cell's positions
+    share its two slots (its own row's, the rows' it spans into): one tuple made per cell, not
+    per position."""
     grid: list[dict[int, Slot]] = [{} for _ in rows]  # per row: column → slot
     cell_id = 0
     for r, row in enumerate(rows):
@@ -38,24 +40,23 @@ def expand(rows: list[list[Cell]]) -> list[list[Slot]]:
         for cell in row:
             while c in taken:
                 c += 1
-            for dr in range(min(cell.rowspan, len(rows) - r)):
-                slot, covered = Slot(cell_id, cell.text, first_row=dr == 0), grid[r + dr]
-                for dc in range(cell.colspan):
-                    covered.setdefault(c + dc, slot)
+            columns = range(c, c + cell.colspan)
+            own = Slot(cell_id, cell.text, True)
+            for column in columns:
+                taken.setdefault(column, own)
+            if cell.rowspan > 1:
+                below = Slot(cell_id, cell.text, False)
+                for covered in grid[r + 1 : r + cell.rowspan]:
+                    for column in columns:
+                        covered.setdefault(column, below)
             c += cell.colspan
             cell_id += 1
     return [[columns[c] for c in sorted(columns)] for columns in grid]
 
 
 def lines(rows: list[list[Cell]]) -> list[Line]:
-    result = []
-    for grid_row in expand(rows):
-        seen: set[int] = set()
-        line = []
-        for slot in grid_row:
-            if slot.cell_id in seen or not (slot.first_row or not is_value(slot.text)):
-                continue
-            seen.add(slot.cell_id)
-            line.append(slot.text)
-        result.append(line)
-    return result
+    # A cell's positions in one row hold one slot: its first position stands for all of them.
+    return [
+        [slot.text for slot in dict.fromkeys(grid_row) if slot.first_row or not is_value(slot.text)]
+        for grid_row in expand(rows)
+    ]

@@ -53,6 +53,7 @@ def parse_value(text: str) -> CellValue | None:
     return CellValue(number, match["unit"], blank=False)
 
 
+@lru_cache(maxsize=16384)  # a table reader asks this of every cell of every line: a hit is answered in C
 def is_value(text: str) -> bool:
     return parse_value(text) is not None
 
