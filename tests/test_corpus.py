@@ -259,6 +259,23 @@ def test_a_killed_run_is_left_alone_and_a_broken_one_is_reported(corpus, tmp_pat
         assert {row[0] for row in db.execute("SELECT run_id FROM runs")} == {first_run.name, later_run.name}
 
 
+def test_a_cell_line_cut_short_is_refused_with_its_line_number(corpus, tmp_path):
+    """Ingesting takes a cell line's report id from the line as the crawl writes it, without
+    parsing it; a line that is not whole JSON is still refused, by name and line."""
+    _output, first_run, _later_run, _result = corpus
+    run = tmp_path / "output" / "runs" / "hedong" / first_run.name
+    shutil.copytree(first_run, run)
+    lines = (run / "cells.jsonl").read_bytes().splitlines(keepends=True)
+    assert lines[0].startswith(b'{"report_id": "')  # the shape the fast path reads
+    lines[4] = lines[4][: len(lines[4]) // 2] + b"\n"
+    (run / "cells.jsonl").write_bytes(b"".join(lines))
+    done = govcrawl("corpus", "ingest", str(tmp_path / "output"))
+    assert done.returncode == 1
+    assert "cells.jsonl: line 5 is not JSON" in done.stderr
+    assert not (tmp_path / "output" / CATALOGUE_FILE).exists() or not sqlite3.connect(
+        tmp_path / "output" / CATALOGUE_FILE).execute("SELECT run_id FROM runs").fetchall()
+
+
 def test_a_crawl_with_corpus_ingest_adds_its_run_when_it_ends(tmp_path):
     ingest = with_extension("govcrawl.corpus.extensions.CorpusIngest", "CORPUS_INGEST")
     run_dir = crawl_run(tmp_path, "hedong", scrapy_settings=ingest)

@@ -133,6 +133,13 @@ def test_compiled_validation_gives_spidermons_verdict_and_messages_on_real_recor
         {"record": {k: v for k, v in extraction.record.items() if k != "sha256"}, "cells": extraction.cells},
         {"record": extraction.record, "cells": [extraction.cells[0] | {"value": "12"}, *extraction.cells[1:]]},
         {"record": extraction.record | {"flags": ["Not a flag"]}, "cells": []},
+        # each kind of keyword the record schema uses: pattern, minimum, uniqueItems, enum, $ref
+        {"record": extraction.record | {"sha256": extraction.record["sha256"].upper()}, "cells": []},
+        {"record": extraction.record | {"unit": extraction.record["unit"] | {"region_code": "12010"}}, "cells": []},
+        {"record": extraction.record | {"year": 1980}, "cells": []},
+        {"record": extraction.record | {"flags": ["short_text", "short_text"]}, "cells": []},
+        {"record": extraction.record | {"via": "exe"}, "cells": []},
+        {"record": extraction.record | {"checks": [{"status": "fail"}]}, "cells": []},
     ]
     compiled, spidermon = CompiledSchemaValidator(report_item_schema()), JSONSchemaValidator(report_item_schema())
     assert compiled.validate(valid) == (True, {}) == spidermon.validate(valid)

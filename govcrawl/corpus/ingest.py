@@ -145,8 +145,8 @@ def read_run(run_dir: Path) -> RunData:
             raise RunDirError(f"{STATS_FILE} has no {key}")
     run_id = stats["run_id"]
     cells = _Lines(run_dir / "cells.jsonl")
-    for cell, start, end in _read_lines(cells.path):
-        cells.add(cell["report_id"], start, end)
+    for report_id, start, end in _cell_report_ids(cells.path):
+        cells.add(report_id, start, end)
     reports = _Lines(run_dir / "reports.jsonl")
     sightings, extractors, kept, kinds = [], set(), {}, {}
     for record, start, end in _read_lines(reports.path):
@@ -261,8 +261,9 @@ def _read_json(path: Path) -> dict:
     return value
 
 
-def _read_lines(path: Path) -> Iterator[tuple[dict, int, int]]:
-    """Each line of a feed as a JSON object, with the byte range it spans; nothing for a missing feed."""
+def _feed_lines(path: Path) -> Iterator[tuple[int, bytes, int, int]]:
+    """Each line of a feed that is not blank: (its number, its bytes, the byte range it spans);
+    nothing for a missing feed."""
     if not path.exists():
         return
     with path.open("rb") as file:
@@ -270,14 +271,40 @@ def _read_lines(path: Path) -> Iterator[tuple[dict, int, int]]:
         for number, line in enumerate(file, 1):
             end = start + len(line)
             if line.strip():
-                try:
-                    value = json.loads(line)
-                except ValueError as error:
-                    raise RunDirError(f"{path.name}: line {number} is not JSON ({error})") from error
-                if not isinstance(value, dict):
-                    raise RunDirError(f"{path.name}: line {number} is not a JSON object")
-                yield value, start, end
+                yield number, line, start, end
             start = end
+
+
+def _json_object(path: Path, number: int, line: bytes) -> dict:
+    try:
+        value = json.loads(line)
+    except ValueError as error:
+        raise RunDirError(f"{path.name}: line {number} is not JSON ({error})") from error
+    if not isinstance(value, dict):
+        raise RunDirError(f"{path.name}: line {number} is not a JSON object")
+    return value
+
+
+def _read_lines(path: Path) -> Iterator[tuple[dict, int, int]]:
+    """Each line of a feed as a JSON object, with the byte range it spans; nothing for a missing feed."""
+    for number, line, start, end in _feed_lines(path):
+        yield _json_object(path, number, line), start, end
+
+
+# A cell line as a crawl writes it (govcrawl/exporters.py) begins with its report's id, and the id
+# is all that ingesting needs of it before the line is stored as it is. Taken from the line, the id
+# costs a tenth of parsing it: a run of 2,000 reports has 40,000 cell lines, and parsing each took
+# a third of a second of the crawl's close. A line of any other shape is parsed (and refused when
+# it is not a JSON object).
+CELL_LINE = re.compile(rb'\{"report_id": ?"([0-9a-f]{40})",.*\}\s*', re.DOTALL)
+
+
+def _cell_report_ids(path: Path) -> Iterator[tuple[str, int, int]]:
+    """The report id of each cell line of cells.jsonl, with the byte range the line spans."""
+    for number, line, start, end in _feed_lines(path):
+        written = CELL_LINE.fullmatch(line)
+        report_id = written.group(1).decode("ascii") if written else _json_object(path, number, line)["report_id"]
+        yield report_id, start, end
 
 
 def _open_or_empty(path: Path):
