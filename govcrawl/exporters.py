@@ -9,14 +9,10 @@ done, govcrawl/resume.py), without a system call for every cell.
 from __future__ import annotations
 
 import dataclasses
-import json
 
 from scrapy.exporters import BaseItemExporter
 
-from govcrawl.items import CrawlError, Report
-
-# UTF-8 text rather than \u escapes; the lines are byte for byte what json.dumps writes.
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+from govcrawl.items import CrawlError, Report, json_lines
 
 
 class _JsonLinesExporter(BaseItemExporter):
@@ -27,10 +23,13 @@ class _JsonLinesExporter(BaseItemExporter):
     def lines(self, item) -> list[dict]:
         raise NotImplementedError
 
+    def encoded(self, item) -> bytes:
+        return json_lines(self.lines(item))
+
     def export_item(self, item):
-        lines = self.lines(item)
-        if lines:
-            self.file.write(("\n".join(map(_ENCODE, lines)) + "\n").encode("utf-8"))
+        encoded = self.encoded(item)
+        if encoded:
+            self.file.write(encoded)
             self.file.flush()
 
     def finish_exporting(self):
@@ -46,6 +45,11 @@ class ReportLinesExporter(_JsonLinesExporter):
 class CellLinesExporter(_JsonLinesExporter):
     def lines(self, item):
         return item.cells if isinstance(item, Report) else []
+
+    def encoded(self, item):
+        if isinstance(item, Report) and item.cell_lines is not None:
+            return item.cell_lines  # encoded by the extraction worker
+        return super().encoded(item)
 
 
 class ErrorLinesExporter(_JsonLinesExporter):

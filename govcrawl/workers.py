@@ -24,6 +24,7 @@ API (used by govcrawl/pipelines/extract.py and `govcrawl parse`):
 
     pool = ExtractionPool(workers=2, limits=Limits(), memory_mb=1024)
     pool.extract(raw, url=…, attachments=[…already read…]) → Future[Extraction]   (raises ExtractionError)
+    pool.extract_report(raw, …)                              → Future[(Extraction, cells.jsonl lines)]
     pool.extract_file(path)                                  → Future[Extraction]   (raises ExtractionError)
     pool.read_attachment(attachment)                         → Future[ReadAttachment] (never raises: the
                                                                entry carries the error)
@@ -43,9 +44,10 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from govcrawl.extract import Attachment, extract, extract_file, read
+from govcrawl.extract import Attachment, Extraction, extract, extract_file, read
 from govcrawl.extract.attachments import ReadAttachment, failed_attachment, read_attachment
 from govcrawl.extract.limits import Limits, LimitExceeded, setting_name
+from govcrawl.items import json_lines
 
 WORKERS_SETTING = "EXTRACT_WORKERS"
 MEMORY_SETTING = "EXTRACT_MAX_MEMORY_MB"
@@ -94,6 +96,11 @@ class ExtractionPool:
     def extract(self, raw: bytes, **kwargs) -> concurrent.futures.Future:
         """The page's Extraction; `attachments` are best given already read (read_attachment)."""
         return self._submit(_within_memory, partial(extract, limits=self.limits), self.memory_mb, raw, **kwargs)
+
+    def extract_report(self, raw: bytes, **kwargs) -> concurrent.futures.Future:
+        """As `extract`, for a crawl: (the page's Extraction, its cells as the lines of cells.jsonl),
+        the lines encoded in the worker rather than in the crawl's thread."""
+        return self._submit(_within_memory, partial(_extract_report, limits=self.limits), self.memory_mb, raw, **kwargs)
 
     def extract_file(self, path: Path | str) -> concurrent.futures.Future:
         return self._submit(_within_memory, partial(extract_file, limits=self.limits), self.memory_mb, Path(path))
@@ -179,6 +186,11 @@ def _within_memory(function: Callable, memory_mb: int, *args, **kwargs):
         if _caused_by_memory(error):
             raise LimitExceeded("max_memory_mb", f"reading needed more than {memory_mb} MB of memory") from None
         raise
+
+
+def _extract_report(raw: bytes, limits: Limits, **kwargs) -> tuple[Extraction, bytes]:
+    extraction = extract(raw, limits=limits, **kwargs)
+    return extraction, json_lines(extraction.cells)
 
 
 def _read_attachment(attachment: Attachment, limits: Limits, memory_mb: int) -> ReadAttachment:

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
+import json
 from urllib.parse import urlsplit
 
 import pytest
+from itemadapter import ItemAdapter
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
+from govcrawl.exporters import CellLinesExporter
 from govcrawl.items import CrawlError, Report
 from govcrawl.pipelines.attachments import AttachmentsPipeline
 from govcrawl.pipelines.extract import NOT_FETCHED, ExtractPipeline
@@ -58,6 +62,18 @@ def test_a_dict_page_is_stored_by_sha256_and_read_into_its_record(crawler, tmp_p
     assert (report.record["url"], report.record["sha256"], report.record["tables"]) == (
         HTML_REPORT["url"], digest, HTML_REPORT["tables"])
     assert report.cells and crawler.stats.get_value("govcrawl/reports") == 1
+
+
+def test_the_cell_lines_encoded_in_the_worker_are_what_json_dumps_writes_of_the_cells(crawler):
+    """The extraction worker encodes a report's cells.jsonl lines; the exporter writes those bytes
+    as they came, and they are exactly json.dumps of each cell, in order."""
+    report = extracted(crawler, page_item(HTML_REPORT))
+    expected = b"".join(json.dumps(cell, ensure_ascii=False).encode("utf-8") + b"\n" for cell in report.cells)
+    assert len(report.cells) > 100 and report.cell_lines == expected
+    written = io.BytesIO()
+    CellLinesExporter(written).export_item(report)
+    assert written.getvalue() == expected
+    assert "cell_lines" not in ItemAdapter(report).asdict()  # not an item field: feeds and validation see record and cells
 
 
 def test_a_dict_page_is_read_from_the_attachment_it_carries(crawler):

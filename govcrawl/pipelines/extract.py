@@ -71,7 +71,7 @@ class ExtractPipeline:
         pictures = [a for a in readable if is_image(a)]
         read_ones = await asyncio.gather(*(asyncio.wrap_future(self.pool.read_attachment(a)) for a in readable if not is_image(a)))
         try:
-            extraction = await asyncio.wrap_future(self.pool.extract(
+            extraction, cell_lines = await asyncio.wrap_future(self.pool.extract_report(
                 page["body"],
                 media_type=page.get("media_type"),
                 url=url,
@@ -100,7 +100,9 @@ class ExtractPipeline:
         failing = [c for c in record["checks"] if c["status"] == "fail"]
         if failing:
             self.stats.inc_value("govcrawl/reports_with_failing_checks")
-        return Report(record=record, cells=extraction.cells)
+        report = Report(record=record, cells=extraction.cells)
+        report.cell_lines = cell_lines
+        return report
 
     def error_entry(self, url: str, portal: str, error: Exception) -> CrawlError:
         self.stats.inc_value("govcrawl/errors/extract")
