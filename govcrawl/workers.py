@@ -45,7 +45,8 @@ from pathlib import Path
 from pebble import ProcessExpired, ProcessPool
 
 from govcrawl.extract import Attachment, Extraction, extract, extract_file, read
-from govcrawl.extract.attachments import ReadAttachment, failed_attachment, read_attachment
+from govcrawl.extract.attachments import read_attachment
+from govcrawl.extract.files import ReadAttachment, failed_attachment
 from govcrawl.extract.limits import Limits, LimitExceeded, setting_name
 from govcrawl.items import json_lines
 

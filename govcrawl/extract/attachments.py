@@ -19,12 +19,11 @@ once per page, with the files. The rules (schema.md "attachments", "via"):
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from govcrawl.extract.errors import ExtractionError
-from govcrawl.extract.formats import DOCX, PDF, XLSX, ZIP, media_type_of
+from govcrawl.extract.files import Attachment, ReadAttachment, attachment_entry
+from govcrawl.extract.formats import DOCX, PDF, XLSX, ZIP
 from govcrawl.extract.metadata import title_year
 from govcrawl.extract.record import Reading, all_blank, reads_as_report, record_title
 
@@ -33,23 +32,6 @@ MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 # a ZIP's end-of-directory record lies within its last 64 KiB + 22 bytes (the comment's maximum).
 PDF_TRAILER_WINDOW = 1024
 ZIP_END_WINDOW = 65_536 + 22
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file the page links to, as the crawl downloaded it."""
-
-    url: str | None
-    name: str  # the link text or file name the page gives it
-    body: bytes
-    media_type: str | None = None  # as the server declared it
-    path: str | None = None  # where the crawl stored it (content-addressed)
-
-
-@dataclass
-class ReadAttachment:
-    entry: dict  # the record's attachments[] item
-    reading: Reading | None  # None when it could not be read (entry["error"] says why)
 
 
 def read_attachment(attachment: Attachment, read: Callable[[bytes, str], Reading], *, max_bytes: int = MAX_ATTACHMENT_BYTES) -> ReadAttachment:
@@ -68,23 +50,6 @@ def read_attachment(attachment: Attachment, read: Callable[[bytes, str], Reading
     except Exception as error:  # noqa: BLE001 — one attachment must never fail the page
         entry["error"] = f"{type(error).__name__}: {error}"
     return ReadAttachment(entry, None)
-
-
-def attachment_entry(attachment: Attachment) -> dict:
-    """The record's attachments[] item for a file, without its reading."""
-    body = attachment.body
-    return {
-        "url": attachment.url,
-        "name": attachment.name,
-        "media_type": media_type_of(body, attachment.media_type, attachment.name, attachment.url),
-        "sha256": hashlib.sha256(body).hexdigest(),
-        "path": attachment.path,
-    }
-
-
-def failed_attachment(attachment: Attachment, error: str) -> ReadAttachment:
-    """An attachment whose reading failed outside the engine (its worker was stopped)."""
-    return ReadAttachment(attachment_entry(attachment) | {"error": error}, None)
 
 
 def check_complete(raw: bytes, media_type: str) -> None:

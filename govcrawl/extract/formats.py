@@ -25,6 +25,7 @@ WPS, ET = "application/wps-office.wps", "application/wps-office.et"  # Kingsoft 
 PPT = "application/vnd.ms-powerpoint"
 OLE = "application/x-ole-storage"  # a compound file that is none of the formats above
 PNG, JPEG = "image/png", "image/jpeg"  # tables published as pictures (read by OCR)
+IMAGES = (PNG, JPEG)
 
 MEDIA_TYPES_BY_SUFFIX = {
     ".html": HTML, ".htm": HTML, ".shtml": HTML, ".jhtml": HTML, ".txt": TEXT,
