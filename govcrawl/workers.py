@@ -20,6 +20,17 @@ Workers are started with "spawn": a fresh interpreter, so a worker's address spa
 not a copy of the crawl's (a fork would count Scrapy's and Chromium's mappings against the limit).
 The pool starts on the first task and its size is EXTRACT_WORKERS (default: the number of cores).
 
+When the pool itself breaks — every worker gone while none was reading (pebble: "All workers
+expired"), as when a worker cannot even start — pebble leaves the documents behind the first
+unsettled for ever (its scheduler blocks writing to a pipe no worker reads) and refuses every
+later one ("Unexpected error within the Pool"): a crawl awaiting them never ends. So each pebble
+pool is watched: when it breaks, every document given to it and not yet read is refused with
+WorkersFailed (an ExtractionError saying why), the pool is stopped, and the next document starts
+a fresh one — as a worker that dies reading one document is replaced. But a pool that breaks before
+any of its workers has read a document says that the workers cannot start (the next would fare
+the same, and so on for ever): no pool is started again, every later document is refused at once
+(`ExtractionPool.failed` says why), and a crawl stops (pipelines/extract.py).
+
 API (used by govcrawl/pipelines/extract.py and `govcrawl parse`):
 
     pool = ExtractionPool(workers=2, limits=Limits(), memory_mb=1024)
@@ -28,23 +39,27 @@ API (used by govcrawl/pipelines/extract.py and `govcrawl parse`):
     pool.extract_file(path)                                  → Future[Extraction]   (raises ExtractionError)
     pool.read_attachment(attachment)                         → Future[ReadAttachment] (never raises: the
                                                                entry carries the error)
-    pool.close()
+    pool.close()                                             (prompt, whatever state the workers are in)
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import logging
 import multiprocessing
 import os
 import resource
+import threading
+import time
 from collections.abc import Callable, Mapping
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import fields
 from functools import partial
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from govcrawl.extract import Attachment, Extraction, extract, extract_file, read
+from govcrawl.extract import Attachment, Extraction, ExtractionError, extract, extract_file, read
 from govcrawl.extract.attachments import read_attachment
 from govcrawl.extract.files import ReadAttachment, failed_attachment
 from govcrawl.extract.limits import Limits, LimitExceeded, setting_name
@@ -57,6 +72,27 @@ OCR_CACHE_FOLDER = "ocr-cache"  # the OCR cache's default place in an OUTPUT_DIR
 # Address space, not resident memory: OCR (onnxruntime's arenas, OpenCV's buffers) reserves about
 # 1 GB of address space to read a report's three table pictures while using about 270 MB.
 DEFAULT_MEMORY_MB = 2048
+WATCH_SECONDS = 0.2  # how often a pool is checked for having broken
+STOP_SECONDS = 10  # the longest `close` waits for a pool's workers and threads to stop
+
+logger = logging.getLogger(__name__)
+
+
+class WorkersFailed(ExtractionError):
+    """The pool's worker processes died outside any document (or could not start at all): the
+    documents they had not read are refused with this, naming what happened."""
+
+
+class _Generation:
+    """One pebble pool, and the outcomes of the documents given to it that are not settled yet."""
+
+    def __init__(self, pool: ProcessPool):
+        self.pool = pool
+        self.pending: set[concurrent.futures.Future] = set()
+        self.read_any = False  # a worker of it took a document: its workers could start
+        self.broken = False
+        self.stopped = threading.Event()
+        self.watcher = threading.Thread(target=lambda: None)  # replaced by ExtractionPool._start
 
 
 class ExtractionPool:
@@ -66,23 +102,107 @@ class ExtractionPool:
         self.limits = limits
         self.memory_mb = memory_mb
         self.ocr_cache = ocr_cache  # where the workers keep what OCR read (govcrawl/extract/ocr_cache.py); None: nowhere
-        self._pool: ProcessPool | None = None
+        self.failed: str | None = None  # why no pool is started any more: its workers could not start
+        self.pools_started = 0
+        self.pools_broken = 0
+        self._current: _Generation | None = None
+        self._stopping: list[threading.Thread] = []  # broken pools being stopped
+        self._lock = threading.Lock()
+
+    def _start(self) -> _Generation:
+        generation = _Generation(ProcessPool(max_workers=self.workers, initializer=_start_worker,
+                                             initargs=(self.memory_mb, self.ocr_cache),
+                                             context=multiprocessing.get_context("spawn")))
+        generation.watcher = threading.Thread(target=self._watch, args=(generation,), daemon=True,
+                                              name="govcrawl-extraction-watch")
+        generation.watcher.start()
+        self.pools_started += 1
+        return generation
 
     def _submit(self, function: Callable, *args, **kwargs) -> concurrent.futures.Future:
-        if self._pool is None:
-            self._pool = ProcessPool(max_workers=self.workers, initializer=_start_worker, initargs=(self.memory_mb, self.ocr_cache),
-                                     context=multiprocessing.get_context("spawn"))
-        task = self._pool.schedule(function, args=args, kwargs=kwargs, timeout=self.limits.seconds)
         outcome: concurrent.futures.Future = concurrent.futures.Future()
+        with self._lock:
+            if self.failed is not None:
+                outcome.set_exception(WorkersFailed(self.failed))
+                return outcome
+            if self._current is None:
+                self._current = self._start()
+            generation = self._current
+            generation.pending.add(outcome)
+        try:
+            task = generation.pool.schedule(function, args=args, kwargs=kwargs, timeout=self.limits.seconds)
+        except RuntimeError as error:  # pebble: the pool broke ("Unexpected error within the Pool")
+            self._broke(generation, f"pebble: {error}")
+            return outcome
 
         def settle(done):
             try:
-                outcome.set_result(done.result())
+                result = done.result()
+            except BrokenProcessPool as error:
+                cause = f" ({error.__cause__!r})" if error.__cause__ else ""
+                self._broke(generation, f"pebble: {error}{cause}")
+                return
             except Exception as error:  # noqa: BLE001 — every failure of a task becomes its document's refusal
-                outcome.set_exception(self._refusal(error))
+                self._settle(generation, outcome, error=self._refusal(error))
+                return
+            self._settle(generation, outcome, result=result)
 
         task.add_done_callback(settle)
         return outcome
+
+    def _settle(self, generation: _Generation, outcome: concurrent.futures.Future, *, result=None,
+                error: Exception | None = None) -> None:
+        with self._lock:
+            if outcome not in generation.pending:
+                return  # refused already, its pool having broken
+            generation.pending.discard(outcome)
+            generation.read_any = True  # a worker took it: a timeout, a worker's death or a result
+        if error is None:
+            outcome.set_result(result)
+        else:
+            outcome.set_exception(error)
+
+    def _watch(self, generation: _Generation) -> None:
+        """Pebble notices a broken pool only in tasks it has taken from its queue (and then not
+        always): the rest would wait for ever. Its status says so at once."""
+        while not generation.stopped.wait(WATCH_SECONDS):
+            if not generation.pool.active:
+                self._broke(generation, "pebble: the pool is in error")
+                return
+
+    def _broke(self, generation: _Generation, cause: str) -> None:
+        """Refuse every document the broken pool had not read, and stop it (in a thread of its
+        own: this runs in pebble's threads, which its stopping joins)."""
+        with self._lock:
+            if generation.broken or generation.stopped.is_set():
+                return
+            generation.broken = True
+            self.pools_broken += 1
+            if self._current is generation:
+                self._current = None
+            pending, generation.pending = generation.pending, set()
+            if generation.read_any:
+                why = (f"the extraction pool broke: its {self.workers} worker process(es) died while reading no document "
+                       f"({cause}); a new pool reads the next documents")
+            else:
+                why = (f"the extraction workers could not start: every worker process exited before reading a document "
+                       f"({cause}); their own error is in the log (stderr). Known causes: a script starting the crawl "
+                       f"without an `if __name__ == \"__main__\":` guard (each spawned worker runs it again), a module "
+                       f"a worker cannot import, EXTRACT_MAX_MEMORY_MB={self.memory_mb} too small to load the engine; "
+                       f"no pool is started again")
+                self.failed = why
+            stopping = threading.Thread(target=self._stop, args=(generation,), daemon=True, name="govcrawl-extraction-stop")
+            self._stopping.append(stopping)
+            stopping.start()
+        logger.error("govcrawl extraction: %s; %d document(s) refused", why, len(pending))
+        for outcome in pending:
+            outcome.set_exception(WorkersFailed(why))
+
+    @staticmethod
+    def _stop(generation: _Generation) -> None:
+        generation.stopped.set()
+        generation.pool.stop()
+        generation.pool.join()  # closing its pipes unblocks a scheduler writing to one no worker reads
 
     def _refusal(self, error: Exception) -> Exception:
         if isinstance(error, concurrent.futures.TimeoutError):
@@ -119,10 +239,25 @@ class ExtractionPool:
         return outcome
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.stop()
-            self._pool.join()
-            self._pool = None
+        """Stop the workers; a document not read yet is refused (WorkersFailed). Returns within
+        STOP_SECONDS or so whatever state the pool is in."""
+        with self._lock:
+            generation, self._current = self._current, None
+            stopping, self._stopping = self._stopping, []
+            pending = generation.pending if generation is not None else set()
+            if generation is not None:
+                generation.pending = set()
+                stopping.append(threading.Thread(target=self._stop, args=(generation,), daemon=True,
+                                                 name="govcrawl-extraction-stop"))
+                stopping[-1].start()
+        for outcome in pending:
+            outcome.set_exception(WorkersFailed("the extraction pool was closed before the document was read"))
+        deadline = time.monotonic() + STOP_SECONDS
+        for thread in stopping:
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                logger.warning("govcrawl extraction: a pool's workers did not stop within %d s; left to stop at exit",
+                               STOP_SECONDS)
 
 
 def pool_from_settings(settings: Mapping, ocr_cache: Path | None = None) -> ExtractionPool:

@@ -6,7 +6,9 @@ downloads go on meanwhile. A page that is not a report is dropped (counted); a p
 read, or that a limit refuses, becomes an error entry in errors.jsonl, the log and the stats, and
 the crawl goes on. An attachment that cannot be had or read is listed with its error in the page's
 record; when the page's report could only have been in such an attachment (also when no pipeline
-fetched them), the page is an error entry instead of a silent drop.
+fetched them), the page is an error entry instead of a silent drop. When the worker processes
+cannot start at all (the pool has given up, govcrawl/workers.py), every page would be an error
+entry: the crawl stops instead, finish reason `extraction_workers_failed`, and its run fails.
 """
 
 from __future__ import annotations
@@ -16,17 +18,19 @@ import logging
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 
 from govcrawl.extract import Attachment, ExtractionError, LimitExceeded, is_image
 from govcrawl.extract.limits import setting_name
 from govcrawl.items import CrawlError, Report, utc_now
 from govcrawl.pipelines import report_page
 from govcrawl.runs import output_dir
-from govcrawl.workers import OCR_CACHE_FOLDER, release, shared_pool
+from govcrawl.workers import OCR_CACHE_FOLDER, WorkersFailed, release, shared_pool
 
 logger = logging.getLogger(__name__)
 
 NOT_FETCHED = "not fetched: no attachments pipeline is enabled"
+WORKERS_FAILED = "extraction_workers_failed"  # the finish reason of a crawl whose extraction workers cannot start
 
 
 class ExtractPipeline:
@@ -34,6 +38,7 @@ class ExtractPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.pool = shared_pool(crawler.settings, output_dir(crawler.settings) / OCR_CACHE_FOLDER)
+        self.closing = None  # the Deferred of closing the spider when the workers cannot start
         logger.info("govcrawl extraction: %d worker process(es); each document may take %g s and %d MB (EXTRACT_SECONDS, "
                     "EXTRACT_MAX_MEMORY_MB)", self.pool.workers, self.pool.limits.seconds, self.pool.memory_mb)
 
@@ -81,6 +86,8 @@ class ExtractPipeline:
                 attachments=[*read_ones, *pictures],
             ))
         except Exception as error:  # noqa: BLE001 — any failure on one page must not stop the crawl
+            if self.pool.failed is not None:
+                self.stop_crawl()
             return self.error_entry(url, portal, error)
         record = extraction.record
         record["attachments"].extend(failed)
@@ -104,9 +111,17 @@ class ExtractPipeline:
         report.cell_lines = cell_lines
         return report
 
+    def stop_crawl(self) -> None:
+        """No worker can start: stop the crawl once, loudly, rather than make every page an error entry."""
+        if self.closing is None:
+            logger.error("govcrawl extraction: stopping the crawl: %s", self.pool.failed)
+            self.closing = deferred_from_coro(self.crawler.engine.close_spider_async(reason=WORKERS_FAILED))
+
     def error_entry(self, url: str, portal: str, error: Exception) -> CrawlError:
         self.stats.inc_value("govcrawl/errors/extract")
-        if isinstance(error, LimitExceeded):
+        if isinstance(error, WorkersFailed):
+            kind = "extraction workers failed"
+        elif isinstance(error, LimitExceeded):
             kind = f"limit {setting_name(error.limit)}"
             self.stats.inc_value(f"govcrawl/limits/{error.limit}")
         else:

@@ -1,0 +1,121 @@
+"""The extraction pool when its workers die outside any document or cannot start at all: every
+document it was given is refused with a message saying so, nothing waits for ever, a pool whose
+workers could start is replaced, one whose workers cannot is given up (and a crawl stops).
+
+Before this, pebble's broken pool left the documents queued behind the first unsettled for ever
+(its scheduler blocked writing to a pipe no worker read) and refused every later one with
+"Unexpected error within the Pool": a crawl never ended. Every wait here has a timeout, so that a
+hang fails the test instead of the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from govcrawl.extract import Attachment
+from govcrawl.workers import ExtractionPool, WorkersFailed
+
+from .crawling import shared_run
+from .small_portal import REPORT_PAGE, crawl_small_portal, read_lines
+
+# A worker limited to 1 MB of address space cannot import the engine: it dies in its initializer.
+CANNOT_START_MB = 1
+# Larger than a pipe's buffer (64 KB) several times over: pebble's scheduler blocks writing them.
+PAGE = b"<html><body>" + b"<p>x</p>" * 20_000 + b"</body></html>"
+
+
+def closed_within(pool: ExtractionPool, seconds: float) -> bool:
+    closing = threading.Thread(target=pool.close, daemon=True)
+    closing.start()
+    closing.join(seconds)
+    return not closing.is_alive()
+
+
+def test_a_pool_whose_workers_cannot_start_refuses_every_document_and_is_not_restarted():
+    pool = ExtractionPool(workers=2, memory_mb=CANNOT_START_MB)
+    try:
+        futures = [pool.extract(PAGE, url=f"http://example.gov.cn/{i}") for i in range(12)]
+        attachment = pool.read_attachment(Attachment(url="http://example.gov.cn/a.html", name="a.html", body=PAGE))
+        for future in futures:
+            with pytest.raises(WorkersFailed, match="the extraction workers could not start") as refused:
+                future.result(timeout=30)
+            assert "EXTRACT_MAX_MEMORY_MB=1" in str(refused.value)
+        assert "could not start" in attachment.result(timeout=30).entry["error"]
+        assert pool.failed is not None and "no pool is started again" in pool.failed
+        with pytest.raises(WorkersFailed, match="could not start"):
+            pool.extract(PAGE).result(timeout=1)  # refused at once: a new pool would fare the same
+        assert pool.pools_started == 1
+    finally:
+        assert closed_within(pool, 15)
+
+
+def pebble_workers() -> set[int]:
+    return {child.pid for child in multiprocessing.active_children() if child.name == "pebble_pool_worker"}
+
+
+def test_a_pool_whose_workers_died_while_idle_is_replaced_and_reads_on():
+    before = pebble_workers()
+    pool = ExtractionPool(workers=1)
+    try:
+        assert pool.extract(REPORT_PAGE.read_bytes()).result(timeout=60).record["year"] == 2020
+        (worker,) = pebble_workers() - before
+        os.kill(worker, signal.SIGKILL)  # as the kernel's OOM killer would, while it waits for a document
+        started = time.monotonic()
+        while pool.pools_broken == 0 and time.monotonic() - started < 30:
+            time.sleep(0.1)
+        assert pool.pools_broken == 1
+        assert pool.extract(REPORT_PAGE.read_bytes()).result(timeout=60).record["year"] == 2020
+        assert pool.pools_started == 2 and pool.failed is None
+    finally:
+        assert closed_within(pool, 15)
+
+
+def test_parse_with_workers_that_cannot_start_names_the_cause_for_each_file(tmp_path):
+    (tmp_path / "a.html").write_bytes(REPORT_PAGE.read_bytes())
+    (tmp_path / "b.html").write_bytes(REPORT_PAGE.read_bytes())
+    completed = subprocess.run([sys.executable, "-m", "govcrawl.cli", "parse", "-s", f"EXTRACT_MAX_MEMORY_MB={CANNOT_START_MB}",
+                                "a.html", "b.html"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 1 and completed.stdout == ""
+    lines = [line for line in completed.stderr.splitlines() if line.startswith("govcrawl parse: ")]
+    assert [line.split(":")[1].strip() for line in lines] == ["a.html", "b.html"]
+    assert all("the extraction workers could not start" in line for line in lines), lines
+
+
+# -- a crawl whose workers cannot start stops, its run failed and every page an error entry ---
+
+CANNOT_START = "a small portal whose extraction workers cannot start"
+PAGES = {f"t20210308_{i}.html": REPORT_PAGE.read_bytes() for i in range(1, 4)}
+
+
+@shared_run(CANNOT_START)
+def crawl_whose_workers_cannot_start(out: Path):
+    """Run once for the session, in the background (tests/crawling.py)."""
+    completed, _latest = crawl_small_portal(
+        out, [(f"./202103/{name}", "天津市红桥区人民政府2020年政府信息公开年度报告") for name in PAGES],
+        {f"gknb/202103/{name}": raw for name, raw in PAGES.items()}, None,
+        "-s", f"EXTRACT_MAX_MEMORY_MB={CANNOT_START_MB}",
+    )
+    (run_dir,) = (out / "output" / "runs" / "faulty").iterdir()  # a failed run is not `latest`
+    return completed, run_dir
+
+
+@pytest.mark.crawls(CANNOT_START)
+def test_a_crawl_whose_workers_cannot_start_stops_and_fails(crawls):
+    completed, run_dir = crawls[CANNOT_START]
+    assert completed.returncode != 0
+    stats = json.loads((run_dir / "stats.json").read_text())
+    assert stats["status"] == "failed" and stats["finish_reason"] == "extraction_workers_failed", stats
+    assert "Unexpected error within the Pool" not in completed.stderr
+    entries = read_lines(run_dir / "errors.jsonl")
+    assert entries and all(e["error"] == "extraction workers failed" and "could not start" in e["detail"] for e in entries), entries
+    assert not read_lines(run_dir / "reports.jsonl")
