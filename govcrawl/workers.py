@@ -56,14 +56,19 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import fields
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pebble import ProcessExpired, ProcessPool
 
-from govcrawl.extract import Attachment, Extraction, ExtractionError, extract, extract_file, read
-from govcrawl.extract.attachments import read_attachment
-from govcrawl.extract.files import ReadAttachment, failed_attachment
+# Only what the crawl's process needs to hand documents over and name refusals: the readers are
+# imported by the workers (_start_worker), not by every crawl at its start.
+from govcrawl.extract.errors import ExtractionError
+from govcrawl.extract.files import Attachment, ReadAttachment, failed_attachment
 from govcrawl.extract.limits import Limits, LimitExceeded, setting_name
 from govcrawl.items import json_lines
+
+if TYPE_CHECKING:
+    from govcrawl.extract.record import Extraction, Reading
 
 WORKERS_SETTING = "EXTRACT_WORKERS"
 MEMORY_SETTING = "EXTRACT_MAX_MEMORY_MB"
@@ -216,7 +221,7 @@ class ExtractionPool:
 
     def extract(self, raw: bytes, **kwargs) -> concurrent.futures.Future:
         """The page's Extraction; `attachments` are best given already read (read_attachment)."""
-        return self._submit(_within_memory, partial(extract, limits=self.limits), self.memory_mb, raw, **kwargs)
+        return self._submit(_within_memory, partial(_extract, limits=self.limits), self.memory_mb, raw, **kwargs)
 
     def extract_report(self, raw: bytes, **kwargs) -> concurrent.futures.Future:
         """As `extract`, for a crawl: (the page's Extraction, its cells as the lines of cells.jsonl),
@@ -224,7 +229,7 @@ class ExtractionPool:
         return self._submit(_within_memory, partial(_extract_report, limits=self.limits), self.memory_mb, raw, **kwargs)
 
     def extract_file(self, path: Path | str) -> concurrent.futures.Future:
-        return self._submit(_within_memory, partial(extract_file, limits=self.limits), self.memory_mb, Path(path))
+        return self._submit(_within_memory, partial(_extract_file, limits=self.limits), self.memory_mb, Path(path))
 
     def read_attachment(self, attachment: Attachment) -> concurrent.futures.Future:
         """The attachment read in a worker of its own; a refusal is its entry's error."""
@@ -308,6 +313,9 @@ def _sharing_key(pool: ExtractionPool) -> tuple:
 def _start_worker(memory_mb: int, ocr_cache: Path | None) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # The readers, imported at the worker's start: a worker that cannot import them breaks the pool
+    # before reading anything, which says the workers cannot start (ExtractionPool._broke).
+    import govcrawl.extract.engine  # noqa: F401
     from govcrawl.extract.ocr_cache import use  # the worker's own: in the crawl's process nothing reads a picture
 
     use(ocr_cache)
@@ -324,13 +332,36 @@ def _within_memory(function: Callable, memory_mb: int, *args, **kwargs):
         raise
 
 
+# The tasks, run in a worker: their imports of the engine find it imported by _start_worker.
+
+
+def _extract(raw: bytes, limits: Limits, **kwargs) -> Extraction:
+    from govcrawl.extract.engine import extract
+
+    return extract(raw, limits=limits, **kwargs)
+
+
 def _extract_report(raw: bytes, limits: Limits, **kwargs) -> tuple[Extraction, bytes]:
-    extraction = extract(raw, limits=limits, **kwargs)
+    extraction = _extract(raw, limits, **kwargs)
     return extraction, json_lines(extraction.cells)
 
 
+def _extract_file(path: Path, limits: Limits) -> Extraction:
+    from govcrawl.extract.engine import extract_file
+
+    return extract_file(path, limits=limits)
+
+
+def _read(raw: bytes, media_type: str, limits: Limits) -> Reading:
+    from govcrawl.extract.engine import read
+
+    return read(raw, media_type, limits)
+
+
 def _read_attachment(attachment: Attachment, limits: Limits, memory_mb: int) -> ReadAttachment:
-    return read_attachment(attachment, partial(_within_memory, partial(read, limits=limits), memory_mb))
+    from govcrawl.extract.attachments import read_attachment
+
+    return read_attachment(attachment, partial(_within_memory, partial(_read, limits=limits), memory_mb))
 
 
 def _caused_by_memory(error: BaseException | None) -> bool:
