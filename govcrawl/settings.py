@@ -67,8 +67,10 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 # Images, fonts and media are never needed to read a list.
 PLAYWRIGHT_ABORT_REQUEST = "govcrawl.browser.is_decoration"
 
+# The raw store (RAW_STORE_DIR, below) is written by the extraction pipeline's workers, each page
+# before they read it; govcrawl.pipelines.raw.RawStorePipeline writes it in the crawl's process, for
+# a list without the extraction pipeline.
 ITEM_PIPELINES = {
-    "govcrawl.pipelines.raw.RawStorePipeline": 100,
     "govcrawl.pipelines.attachments.AttachmentsPipeline": 200,
     "govcrawl.pipelines.extract.ExtractPipeline": 300,
     "govcrawl.pipelines.one_record.OneRecordPerReport": 400,

@@ -35,7 +35,8 @@ API (used by govcrawl/pipelines/extract.py and `govcrawl parse`):
 
     pool = ExtractionPool(workers=2, limits=Limits(), memory_mb=1024)
     pool.extract(raw, url=…, attachments=[…already read…]) → Future[Extraction]   (raises ExtractionError)
-    pool.extract_report(raw, …)                              → Future[(Extraction, cells.jsonl lines)]
+    pool.extract_report(raw, raw_store=…, …)                 → Future[(Extraction, cells.jsonl lines)], the
+                                                               page kept in the raw store first
     pool.extract_file(path)                                  → Future[Extraction]   (raises ExtractionError)
     pool.read_attachment(attachment)                         → Future[ReadAttachment] (never raises: the
                                                                entry carries the error)
@@ -66,6 +67,7 @@ from govcrawl.extract.errors import ExtractionError
 from govcrawl.extract.files import Attachment, ReadAttachment, failed_attachment
 from govcrawl.extract.limits import Limits, LimitExceeded, setting_name
 from govcrawl.items import json_lines
+from govcrawl.raw_store import store
 
 if TYPE_CHECKING:
     from govcrawl.extract.record import Extraction, Reading
@@ -223,10 +225,12 @@ class ExtractionPool:
         """The page's Extraction; `attachments` are best given already read (read_attachment)."""
         return self._submit(_within_memory, partial(_extract, limits=self.limits), self.memory_mb, raw, **kwargs)
 
-    def extract_report(self, raw: bytes, **kwargs) -> concurrent.futures.Future:
+    def extract_report(self, raw: bytes, raw_store: str | None = None, **kwargs) -> concurrent.futures.Future:
         """As `extract`, for a crawl: (the page's Extraction, its cells as the lines of cells.jsonl),
-        the lines encoded in the worker rather than in the crawl's thread."""
-        return self._submit(_within_memory, partial(_extract_report, limits=self.limits), self.memory_mb, raw, **kwargs)
+        the lines encoded in the worker rather than in the crawl's thread; with `raw_store`, the
+        worker first keeps the page's bytes there (govcrawl/raw_store.py)."""
+        return self._submit(_within_memory, partial(_extract_report, limits=self.limits, raw_store=raw_store),
+                            self.memory_mb, raw, **kwargs)
 
     def extract_file(self, path: Path | str) -> concurrent.futures.Future:
         return self._submit(_within_memory, partial(_extract_file, limits=self.limits), self.memory_mb, Path(path))
@@ -341,7 +345,9 @@ def _extract(raw: bytes, limits: Limits, **kwargs) -> Extraction:
     return extract(raw, limits=limits, **kwargs)
 
 
-def _extract_report(raw: bytes, limits: Limits, **kwargs) -> tuple[Extraction, bytes]:
+def _extract_report(raw: bytes, limits: Limits, raw_store: str | None, **kwargs) -> tuple[Extraction, bytes]:
+    if raw_store:
+        store(raw_store, raw)  # before reading: a page the engine cannot read is kept all the same
     extraction = _extract(raw, limits, **kwargs)
     return extraction, json_lines(extraction.cells)
 

@@ -52,16 +52,25 @@ def crawler(tmp_path):
     return get_crawler(settings_dict={"RAW_STORE_DIR": str(tmp_path / "raw")})
 
 
-def test_a_dict_page_is_stored_by_sha256_and_read_into_its_record(crawler, tmp_path):
+def test_a_dict_page_is_stored_by_sha256_by_the_worker_that_reads_it_into_its_record(crawler, tmp_path):
     item = page_item(HTML_REPORT)
-    assert RawStorePipeline.from_crawler(crawler).process_item(item) is item
     digest = hashlib.sha256(item["body"]).hexdigest()
-    assert (tmp_path / "raw" / digest[:2] / digest).read_bytes() == item["body"]
     report = extracted(crawler, item)
+    assert (tmp_path / "raw" / digest[:2] / digest).read_bytes() == item["body"]
     assert isinstance(report, Report)
     assert (report.record["url"], report.record["sha256"], report.record["tables"]) == (
         HTML_REPORT["url"], digest, HTML_REPORT["tables"])
     assert report.cells and crawler.stats.get_value("govcrawl/reports") == 1
+
+
+def test_the_raw_store_pipeline_stores_a_page_in_the_crawls_process_once(tmp_path):
+    """For an ITEM_PIPELINES list without extraction: the same store, written by the crawl itself."""
+    item = page_item(HTML_REPORT)
+    pipeline = RawStorePipeline.from_crawler(get_crawler(settings_dict={"RAW_STORE_DIR": str(tmp_path / "raw")}))
+    assert pipeline.process_item(item) is item and pipeline.process_item(item) is item
+    digest = hashlib.sha256(item["body"]).hexdigest()
+    assert [p.name for p in (tmp_path / "raw").rglob("*")] == [digest[:2], digest]
+    assert (tmp_path / "raw" / digest[:2] / digest).read_bytes() == item["body"]
 
 
 def test_the_cell_lines_encoded_in_the_worker_are_what_json_dumps_writes_of_the_cells(crawler):

@@ -10,6 +10,7 @@ hang fails the test instead of the suite.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
@@ -119,3 +120,8 @@ def test_a_crawl_whose_workers_cannot_start_stops_and_fails(crawls):
     entries = read_lines(run_dir / "errors.jsonl")
     assert entries and all(e["error"] == "extraction workers failed" and "could not start" in e["detail"] for e in entries), entries
     assert not read_lines(run_dir / "reports.jsonl")
+    # No worker took the pages, so the crawl's process kept their bytes in the raw store itself.
+    output = run_dir.parents[2]
+    for body in PAGES.values():
+        digest = hashlib.sha256(body).hexdigest()
+        assert (output / "raw" / digest[:2] / digest).read_bytes() == body

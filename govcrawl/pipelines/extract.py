@@ -9,6 +9,8 @@ record; when the page's report could only have been in such an attachment (also 
 fetched them), the page is an error entry instead of a silent drop. When the worker processes
 cannot start at all (the pool has given up, govcrawl/workers.py), every page would be an error
 entry: the crawl stops instead, finish reason `extraction_workers_failed`, and its run fails.
+Each page's bytes go to the raw store (RAW_STORE_DIR) first, written by the worker that reads
+the page, or here when no worker took it (govcrawl/raw_store.py).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from govcrawl.extract import Attachment, ExtractionError, LimitExceeded, is_imag
 from govcrawl.extract.limits import setting_name
 from govcrawl.items import CrawlError, Report, utc_now
 from govcrawl.pipelines import report_page
-from govcrawl.runs import output_dir
+from govcrawl.raw_store import store
+from govcrawl.runs import output_dir, raw_store_dir
 from govcrawl.workers import OCR_CACHE_FOLDER, WorkersFailed, release, shared_pool
 
 logger = logging.getLogger(__name__)
@@ -38,6 +41,9 @@ class ExtractPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.pool = shared_pool(crawler.settings, output_dir(crawler.settings) / OCR_CACHE_FOLDER)
+        # Each page's bytes are kept in the raw store by the worker that reads it (govcrawl/raw_store.py).
+        store_dir = raw_store_dir(crawler.settings)
+        self.raw_store = str(store_dir) if store_dir else None
         self.closing = None  # the Deferred of closing the spider when the workers cannot start
         logger.info("govcrawl extraction: %d worker process(es); each document may take %g s and %d MB (EXTRACT_SECONDS, "
                     "EXTRACT_MAX_MEMORY_MB)", self.pool.workers, self.pool.limits.seconds, self.pool.memory_mb)
@@ -78,6 +84,7 @@ class ExtractPipeline:
         try:
             extraction, cell_lines = await asyncio.wrap_future(self.pool.extract_report(
                 page["body"],
+                raw_store=self.raw_store,
                 media_type=page.get("media_type"),
                 url=url,
                 portal=portal,
@@ -86,6 +93,8 @@ class ExtractPipeline:
                 attachments=[*read_ones, *pictures],
             ))
         except Exception as error:  # noqa: BLE001 — any failure on one page must not stop the crawl
+            if self.raw_store:
+                store(self.raw_store, page["body"])  # kept even when no worker took the page (stored once)
             if self.pool.failed is not None:
                 self.stop_crawl()
             return self.error_entry(url, portal, error)
