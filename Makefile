@@ -51,7 +51,7 @@ test: install
 ## generated portal of 2,000 reports by one and two govcrawl processes and by bare Scrapy.
 bench: install
 	$(BIN)/python bench/extract.py --repeat 10 --rounds 5
-	$(BIN)/python bench/crawl.py --reports 2000 --rounds 3 --extract-workers 1,2
+	$(BIN)/python bench/crawl.py --reports 2000 --rounds 5 --extract-workers 1,2
 
 clean:
 	rm -rf $(VENV) $(OUTPUT) .pytest_cache
