@@ -47,7 +47,7 @@ class Report:
     # `cells` as those lines, when the extraction worker encoded them (govcrawl/workers.py): encoding
     # a crawl's tens of thousands of cells took a tenth of the crawl thread's own work. Not an item
     # field (ClassVar): feeds, validation and item adapters see record and cells. None: the
-    # exporter encodes the cells.
+    # exporter encodes the cells (a pipeline of the user's own that changes `cells` sets it to None).
     cell_lines: ClassVar[bytes | None] = None
 
 
