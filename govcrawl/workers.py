@@ -4,31 +4,33 @@ The engine runs in pure Python and C libraries (lxml, pdfminer, openpyxl, mammot
 interrupted from inside, and in a crawl it used to run in the crawl's only thread: one hostile
 attachment froze every download for minutes and grew the crawl to gigabytes until it was killed.
 Here each document (a page, or one of its attachments) is a task of a small pool of worker
-processes (pebble's ProcessPool):
+processes:
 
 - memory: each worker limits its own address space (`RLIMIT_AS`, EXTRACT_MAX_MEMORY_MB). An
   allocation past it fails inside the worker (MemoryError), and the document is refused with the
   limit named; a worker that dies of it (it often cannot even send its error back) is replaced
   and the document refused the same way.
-- time: the parent stops a worker whose task runs past EXTRACT_SECONDS and starts a new one; the
+- time: the pool stops a worker whose task runs past EXTRACT_SECONDS and starts a new one; the
   document is refused with the limit named. (The engine also checks the same deadline itself
   inside its readers, so a slow document usually stops cleanly before that.)
 - the crawl never waits: a task's result is a future (`asyncio.wrap_future` in the pipeline), so
   downloads go on while documents are read.
 
+The pool runs in an asyncio event loop: in a crawl, the crawl's own (Scrapy's asyncio reactor),
+where each worker's pipe is watched like a download's socket — a result is read by the crawl's
+thread when it is there, and no thread of the pool's takes the interpreter's lock from the crawl
+(a process pool with threads of its own, pebble's, cost the crawl's process a sixth of its CPU
+time and 11,000 thread switches per 2,000 pages). Used from code without a running loop (`govcrawl
+parse`, reparse), the pool runs its loop in a thread of its own.
+
 Workers are started with "spawn": a fresh interpreter, so a worker's address space is its own and
 not a copy of the crawl's (a fork would count Scrapy's and Chromium's mappings against the limit).
-The pool starts on the first task and its size is EXTRACT_WORKERS (default: the number of cores).
-
-When the pool itself breaks — every worker gone while none was reading (pebble: "All workers
-expired"), as when a worker cannot even start — pebble leaves the documents behind the first
-unsettled for ever (its scheduler blocks writing to a pipe no worker reads) and refuses every
-later one ("Unexpected error within the Pool"): a crawl awaiting them never ends. So each pebble
-pool is watched: when it breaks, every document given to it and not yet read is refused with
-WorkersFailed (an ExtractionError saying why), the pool is stopped, and the next document starts
-a fresh one — as a worker that dies reading one document is replaced. But a pool that breaks before
-any of its workers has read a document says that the workers cannot start (the next would fare
-the same, and so on for ever): no pool is started again, every later document is refused at once
+A worker says it is ready once it has imported the engine; documents go only to ready workers, one
+at a time. The workers start on the first document; there are EXTRACT_WORKERS of them (default:
+the number of cores). A worker that dies outside any document is replaced. Workers that exit
+before they are ready, START_ATTEMPTS in a row, say that no worker can start (a script without
+`if __name__ == "__main__":`, a module a worker cannot import, too little memory): the pool gives
+up, every document waiting and every later one is refused at once with WorkersFailed
 (`ExtractionPool.failed` says why), and a crawl stops (pipelines/extract.py).
 
 API (used by govcrawl/pipelines/extract.py and `govcrawl parse`):
@@ -41,10 +43,14 @@ API (used by govcrawl/pipelines/extract.py and `govcrawl parse`):
     pool.read_attachment(attachment)                         → Future[ReadAttachment] (never raises: the
                                                                entry carries the error)
     pool.close()                                             (prompt, whatever state the workers are in)
+
+The futures are concurrent.futures.Future: `.result()` outside an event loop, `asyncio.wrap_future`
+in one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import logging
 import multiprocessing
@@ -52,14 +58,14 @@ import os
 import resource
 import threading
 import time
+import traceback
+from collections import deque
 from collections.abc import Callable, Mapping
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import fields
 from functools import partial
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from pebble import ProcessExpired, ProcessPool
 
 # Only what the crawl's process needs to hand documents over and name refusals: the readers are
 # imported by the workers (_start_worker), not by every crawl at its start.
@@ -70,6 +76,8 @@ from govcrawl.items import json_lines
 from govcrawl.raw_store import store
 
 if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
+
     from govcrawl.extract.record import Extraction, Reading
 
 WORKERS_SETTING = "EXTRACT_WORKERS"
@@ -79,27 +87,53 @@ OCR_CACHE_FOLDER = "ocr-cache"  # the OCR cache's default place in an OUTPUT_DIR
 # Address space, not resident memory: OCR (onnxruntime's arenas, OpenCV's buffers) reserves about
 # 1 GB of address space to read a report's three table pictures while using about 270 MB.
 DEFAULT_MEMORY_MB = 2048
-WATCH_SECONDS = 0.2  # how often a pool is checked for having broken
-STOP_SECONDS = 10  # the longest `close` waits for a pool's workers and threads to stop
+# Workers in a row that exit before they are ready before the pool gives up: one may die of a
+# passing shortage of memory, three in a row cannot start.
+START_ATTEMPTS = 3
+STOP_SECONDS = 10  # the longest `close` waits for the workers to stop
+
+# What a worker sends back: ready (once, after importing the engine), a task's result, its error.
+READY, DONE, FAILED = "ready", "done", "failed"
 
 logger = logging.getLogger(__name__)
 
 
 class WorkersFailed(ExtractionError):
-    """The pool's worker processes died outside any document (or could not start at all): the
-    documents they had not read are refused with this, naming what happened."""
+    """No worker could start (or the pool was closed): the documents waiting are refused with this,
+    naming what happened."""
 
 
-class _Generation:
-    """One pebble pool, and the outcomes of the documents given to it that are not settled yet."""
+class _Task:
+    """A document's call, run in a worker, and the future its result or refusal goes to."""
 
-    def __init__(self, pool: ProcessPool):
-        self.pool = pool
-        self.pending: set[concurrent.futures.Future] = set()
-        self.read_any = False  # a worker of it took a document: its workers could start
-        self.broken = False
-        self.stopped = threading.Event()
-        self.watcher = threading.Thread(target=lambda: None)  # replaced by ExtractionPool._start
+    __slots__ = ("call", "outcome", "timer")
+
+    def __init__(self, call: Callable, outcome: concurrent.futures.Future):
+        self.call = call
+        self.outcome = outcome
+        self.timer: asyncio.TimerHandle | None = None  # the time limit, while a worker reads it
+
+    def settle(self, result=None, error: BaseException | None = None) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+        if self.outcome.done():
+            return  # cancelled by whoever awaited it
+        if error is None:
+            self.outcome.set_result(result)
+        else:
+            self.outcome.set_exception(error)
+
+
+class _Worker:
+    """A worker process, the pool's end of its pipe, and the document it reads (None: waiting)."""
+
+    __slots__ = ("process", "connection", "ready", "task")
+
+    def __init__(self, process: BaseProcess, connection: Connection):
+        self.process = process
+        self.connection = connection
+        self.ready = False
+        self.task: _Task | None = None
 
 
 class ExtractionPool:
@@ -109,135 +143,36 @@ class ExtractionPool:
         self.limits = limits
         self.memory_mb = memory_mb
         self.ocr_cache = ocr_cache  # where the workers keep what OCR read (govcrawl/extract/ocr_cache.py); None: nowhere
-        self.failed: str | None = None  # why no pool is started any more: its workers could not start
-        self.pools_started = 0
-        self.pools_broken = 0
-        self._current: _Generation | None = None
-        self._stopping: list[threading.Thread] = []  # broken pools being stopped
-        self._lock = threading.Lock()
+        self.failed: str | None = None  # why no worker is started any more: they could not start
+        self.workers_started = 0
+        self._closed = False
+        self._loop: asyncio.AbstractEventLoop | None = None  # where the pool runs: the crawl's loop, or its own
+        self._loop_thread_id: int | None = None
+        self._own_thread: threading.Thread | None = None
+        self._binding = threading.Lock()
+        self._running: list[_Worker] = []
+        self._waiting: deque[_Task] = deque()  # documents no worker has taken yet
+        self._start_failures = 0  # workers in a row that exited before they were ready
 
-    def _start(self) -> _Generation:
-        generation = _Generation(ProcessPool(max_workers=self.workers, initializer=_start_worker,
-                                             initargs=(self.memory_mb, self.ocr_cache),
-                                             context=multiprocessing.get_context("spawn")))
-        generation.watcher = threading.Thread(target=self._watch, args=(generation,), daemon=True,
-                                              name="govcrawl-extraction-watch")
-        generation.watcher.start()
-        self.pools_started += 1
-        return generation
-
-    def _submit(self, function: Callable, *args, **kwargs) -> concurrent.futures.Future:
-        outcome: concurrent.futures.Future = concurrent.futures.Future()
-        with self._lock:
-            if self.failed is not None:
-                outcome.set_exception(WorkersFailed(self.failed))
-                return outcome
-            if self._current is None:
-                self._current = self._start()
-            generation = self._current
-            generation.pending.add(outcome)
-        try:
-            task = generation.pool.schedule(function, args=args, kwargs=kwargs, timeout=self.limits.seconds)
-        except RuntimeError as error:  # pebble: the pool broke ("Unexpected error within the Pool")
-            self._broke(generation, f"pebble: {error}")
-            return outcome
-
-        def settle(done):
-            try:
-                result = done.result()
-            except BrokenProcessPool as error:
-                cause = f" ({error.__cause__!r})" if error.__cause__ else ""
-                self._broke(generation, f"pebble: {error}{cause}")
-                return
-            except Exception as error:  # noqa: BLE001 — every failure of a task becomes its document's refusal
-                self._settle(generation, outcome, error=self._refusal(error))
-                return
-            self._settle(generation, outcome, result=result)
-
-        task.add_done_callback(settle)
-        return outcome
-
-    def _settle(self, generation: _Generation, outcome: concurrent.futures.Future, *, result=None,
-                error: Exception | None = None) -> None:
-        with self._lock:
-            if outcome not in generation.pending:
-                return  # refused already, its pool having broken
-            generation.pending.discard(outcome)
-            generation.read_any = True  # a worker took it: a timeout, a worker's death or a result
-        if error is None:
-            outcome.set_result(result)
-        else:
-            outcome.set_exception(error)
-
-    def _watch(self, generation: _Generation) -> None:
-        """Pebble notices a broken pool only in tasks it has taken from its queue (and then not
-        always): the rest would wait for ever. Its status says so at once."""
-        while not generation.stopped.wait(WATCH_SECONDS):
-            if not generation.pool.active:
-                self._broke(generation, "pebble: the pool is in error")
-                return
-
-    def _broke(self, generation: _Generation, cause: str) -> None:
-        """Refuse every document the broken pool had not read, and stop it (in a thread of its
-        own: this runs in pebble's threads, which its stopping joins)."""
-        with self._lock:
-            if generation.broken or generation.stopped.is_set():
-                return
-            generation.broken = True
-            self.pools_broken += 1
-            if self._current is generation:
-                self._current = None
-            pending, generation.pending = generation.pending, set()
-            if generation.read_any:
-                why = (f"the extraction pool broke: its {self.workers} worker process(es) died while reading no document "
-                       f"({cause}); a new pool reads the next documents")
-            else:
-                why = (f"the extraction workers could not start: every worker process exited before reading a document "
-                       f"({cause}); their own error is in the log (stderr). Known causes: a script starting the crawl "
-                       f"without an `if __name__ == \"__main__\":` guard (each spawned worker runs it again), a module "
-                       f"a worker cannot import, EXTRACT_MAX_MEMORY_MB={self.memory_mb} too small to load the engine; "
-                       f"no pool is started again")
-                self.failed = why
-            stopping = threading.Thread(target=self._stop, args=(generation,), daemon=True, name="govcrawl-extraction-stop")
-            self._stopping.append(stopping)
-            stopping.start()
-        logger.error("govcrawl extraction: %s; %d document(s) refused", why, len(pending))
-        for outcome in pending:
-            outcome.set_exception(WorkersFailed(why))
-
-    @staticmethod
-    def _stop(generation: _Generation) -> None:
-        generation.stopped.set()
-        generation.pool.stop()
-        generation.pool.join()  # closing its pipes unblocks a scheduler writing to one no worker reads
-
-    def _refusal(self, error: Exception) -> Exception:
-        if isinstance(error, concurrent.futures.TimeoutError):
-            return LimitExceeded("seconds", f"reading took more than {self.limits.seconds:g} s; its worker was stopped")
-        if isinstance(error, ProcessExpired):
-            # Past its memory limit a worker often cannot even report the MemoryError; a library
-            # that crashes outright is the rarer cause, and the message says so.
-            return LimitExceeded("max_memory_mb", f"the worker reading it died (exit code {error.exitcode}), most likely "
-                                                  f"past its memory limit of {self.memory_mb} MB (else a library crashed)")
-        return error
+    # -- handing documents over (any thread) ---------------------------------------------------
 
     def extract(self, raw: bytes, **kwargs) -> concurrent.futures.Future:
         """The page's Extraction; `attachments` are best given already read (read_attachment)."""
-        return self._submit(_within_memory, partial(_extract, limits=self.limits), self.memory_mb, raw, **kwargs)
+        return self._submit(partial(_within_memory, partial(_extract, limits=self.limits), self.memory_mb, raw, **kwargs))
 
     def extract_report(self, raw: bytes, raw_store: str | None = None, **kwargs) -> concurrent.futures.Future:
         """As `extract`, for a crawl: (the page's Extraction, its cells as the lines of cells.jsonl),
         the lines encoded in the worker rather than in the crawl's thread; with `raw_store`, the
         worker first keeps the page's bytes there (govcrawl/raw_store.py)."""
-        return self._submit(_within_memory, partial(_extract_report, limits=self.limits, raw_store=raw_store),
-                            self.memory_mb, raw, **kwargs)
+        return self._submit(partial(_within_memory, partial(_extract_report, limits=self.limits, raw_store=raw_store),
+                                    self.memory_mb, raw, **kwargs))
 
     def extract_file(self, path: Path | str) -> concurrent.futures.Future:
-        return self._submit(_within_memory, partial(_extract_file, limits=self.limits), self.memory_mb, Path(path))
+        return self._submit(partial(_within_memory, partial(_extract_file, limits=self.limits), self.memory_mb, Path(path)))
 
     def read_attachment(self, attachment: Attachment) -> concurrent.futures.Future:
         """The attachment read in a worker of its own; a refusal is its entry's error."""
-        task = self._submit(_read_attachment, attachment, self.limits, self.memory_mb)
+        task = self._submit(partial(_read_attachment, attachment, self.limits, self.memory_mb))
         outcome: concurrent.futures.Future = concurrent.futures.Future()
 
         def settle(done):
@@ -247,26 +182,201 @@ class ExtractionPool:
         task.add_done_callback(settle)
         return outcome
 
+    def _submit(self, call: Callable) -> concurrent.futures.Future:
+        task = _Task(call, concurrent.futures.Future())
+        loop = self._bound_loop()
+        if threading.get_ident() == self._loop_thread_id:
+            self._take(task)
+        else:
+            loop.call_soon_threadsafe(self._take, task)
+        return task.outcome
+
+    def _bound_loop(self) -> asyncio.AbstractEventLoop:
+        """The loop the pool runs in, chosen at its first document: the caller's running loop (a
+        crawl's), else a loop in a thread of the pool's own."""
+        with self._binding:
+            if self._loop is None:
+                try:
+                    self._loop = asyncio.get_running_loop()
+                    self._loop_thread_id = threading.get_ident()
+                except RuntimeError:
+                    self._loop = asyncio.new_event_loop()
+                    self._own_thread = threading.Thread(target=self._loop.run_forever, daemon=True,
+                                                        name="govcrawl-extraction")
+                    self._own_thread.start()
+                    self._loop_thread_id = self._own_thread.ident
+            return self._loop
+
+    # -- the pool, in its loop's thread --------------------------------------------------------
+
+    def _take(self, task: _Task) -> None:
+        if self.failed is not None or self._closed:
+            task.settle(error=WorkersFailed(self.failed or "the extraction pool is closed"))
+            return
+        self._waiting.append(task)
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Give the waiting documents to the workers waiting for one; start workers while there
+        are documents no worker will take."""
+        for worker in self._running:
+            if not self._waiting:
+                return
+            if worker.ready and worker.task is None:
+                self._give(worker, self._waiting.popleft())
+        starting = sum(not worker.ready for worker in self._running)
+        while len(self._running) < self.workers and len(self._waiting) > starting:
+            self._start()
+            starting += 1
+
+    def _give(self, worker: _Worker, task: _Task) -> None:
+        if not task.outcome.set_running_or_notify_cancel():
+            return  # cancelled while it waited
+        try:
+            # The worker waits in recv(): it reads as this writes, so even a large document does
+            # not hold the loop for longer than copying it.
+            worker.connection.send(task.call)
+        except OSError:  # the worker has died: its pipe's end is closed
+            self._waiting.appendleft(task)
+            self._lost(worker)
+            return
+        except Exception as error:  # noqa: BLE001 — it cannot be pickled, and nothing was written
+            task.settle(error=ExtractionError(f"the document cannot be handed to a worker: {error!r}"))
+            return
+        worker.task = task
+        task.timer = self._loop.call_later(self.limits.seconds, self._overtime, worker)
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        ours, theirs = context.Pipe()
+        process = context.Process(target=_work, args=(theirs, self.memory_mb, self.ocr_cache), daemon=True,
+                                  name="govcrawl-extraction-worker")
+        process.start()
+        theirs.close()  # the worker holds its end: when it dies, ours reads the end of the pipe
+        worker = _Worker(process, ours)
+        self._running.append(worker)
+        self.workers_started += 1
+        self._loop.add_reader(ours.fileno(), self._hear, worker)
+
+    def _hear(self, worker: _Worker) -> None:
+        try:
+            kind, *what = worker.connection.recv()
+        except (EOFError, OSError):
+            self._lost(worker)
+            return
+        except Exception as error:  # noqa: BLE001 — a result this process cannot unpickle: the document's refusal
+            kind, what = FAILED, [ExtractionError(f"the worker's result cannot be read: {error!r}"), None]
+        if kind == READY:
+            worker.ready = True
+            self._start_failures = 0
+        else:
+            task, worker.task = worker.task, None
+            if kind == DONE:
+                task.settle(what[0])
+            else:
+                error, remote_traceback = what
+                if remote_traceback:
+                    error.add_note(f"in the extraction worker:\n{remote_traceback}")
+                task.settle(error=error)
+        self._dispatch()
+
+    def _overtime(self, worker: _Worker) -> None:
+        task, worker.task = worker.task, None
+        self._retire(worker, kill=True)
+        task.settle(error=LimitExceeded("seconds", f"reading took more than {self.limits.seconds:g} s; its worker was stopped"))
+        self._dispatch()
+
+    def _lost(self, worker: _Worker) -> None:
+        """The worker died: past its memory limit while reading, killed while waiting, or at its start."""
+        self._retire(worker)
+        exit_code = worker.process.exitcode
+        if self.failed is not None:
+            return  # one more of the workers that cannot start
+        if worker.task is not None:
+            # Past its memory limit a worker often cannot even report the MemoryError; a library
+            # that crashes outright is the rarer cause, and the message says so.
+            task, worker.task = worker.task, None
+            task.settle(error=LimitExceeded("max_memory_mb", f"the worker reading it died (exit code {exit_code}), most "
+                                                             f"likely past its memory limit of {self.memory_mb} MB (else "
+                                                             f"a library crashed)"))
+        elif not worker.ready:
+            self._start_failures += 1
+            if self._start_failures >= START_ATTEMPTS:
+                self._give_up(exit_code)
+                return
+        else:
+            logger.warning("govcrawl extraction: a worker process died while waiting for a document (exit code %s); "
+                           "another is started when one is needed", exit_code)
+        self._dispatch()
+
+    def _give_up(self, exit_code: int | None) -> None:
+        self.failed = (
+            f"the extraction workers could not start: {START_ATTEMPTS} worker processes in a row exited before they were "
+            f"ready (the last with exit code {exit_code}); their own error is in the log (stderr). Known causes: a script "
+            f"starting the crawl without an `if __name__ == \"__main__\":` guard (each spawned worker runs it again), a "
+            f"module a worker cannot import, EXTRACT_MAX_MEMORY_MB={self.memory_mb} too small to load the engine; no "
+            f"worker is started again")
+        waiting, self._waiting = self._waiting, deque()
+        logger.error("govcrawl extraction: %s; %d document(s) refused", self.failed, len(waiting))
+        for task in waiting:
+            task.settle(error=WorkersFailed(self.failed))
+
+    def _retire(self, worker: _Worker, kill: bool = False) -> None:
+        self._running.remove(worker)
+        self._loop.remove_reader(worker.connection.fileno())
+        if kill:
+            worker.process.kill()
+        worker.connection.close()
+        worker.process.join(STOP_SECONDS)  # at once: it has exited, or has been killed
+        if worker.process.exitcode is None:
+            logger.warning("govcrawl extraction: worker process %s did not exit", worker.process.pid)
+
+    # -- closing -------------------------------------------------------------------------------
+
     def close(self) -> None:
         """Stop the workers; a document not read yet is refused (WorkersFailed). Returns within
-        STOP_SECONDS or so whatever state the pool is in."""
-        with self._lock:
-            generation, self._current = self._current, None
-            stopping, self._stopping = self._stopping, []
-            pending = generation.pending if generation is not None else set()
-            if generation is not None:
-                generation.pending = set()
-                stopping.append(threading.Thread(target=self._stop, args=(generation,), daemon=True,
-                                                 name="govcrawl-extraction-stop"))
-                stopping[-1].start()
-        for outcome in pending:
-            outcome.set_exception(WorkersFailed("the extraction pool was closed before the document was read"))
+        STOP_SECONDS or so whatever state the workers are in."""
+        with self._binding:
+            loop, self._closed = self._loop, True
+        if loop is None:
+            return
+        if threading.get_ident() == self._loop_thread_id:
+            self._stop_workers()
+        else:
+            stopped = concurrent.futures.Future()
+            loop.call_soon_threadsafe(lambda: stopped.set_result(self._stop_workers()))
+            stopped.result(STOP_SECONDS * 2)
+        if self._own_thread is not None:
+            loop.call_soon_threadsafe(loop.stop)
+            self._own_thread.join(STOP_SECONDS)
+            if not self._own_thread.is_alive():
+                loop.close()
+
+    def _stop_workers(self) -> None:
+        why = WorkersFailed("the extraction pool was closed before the document was read")
+        waiting, self._waiting = self._waiting, deque()
+        for task in waiting:
+            task.settle(error=why)
+        running, self._running = self._running, []
+        for worker in running:
+            self._loop.remove_reader(worker.connection.fileno())
+            if worker.task is not None:
+                worker.task.settle(error=why)
+            try:
+                if worker.ready and worker.task is None:
+                    worker.connection.send(None)  # waiting in recv(): it exits on its own
+                    continue
+            except OSError:
+                pass  # it has died already
+            worker.process.kill()
         deadline = time.monotonic() + STOP_SECONDS
-        for thread in stopping:
-            thread.join(max(0.0, deadline - time.monotonic()))
-            if thread.is_alive():
-                logger.warning("govcrawl extraction: a pool's workers did not stop within %d s; left to stop at exit",
-                               STOP_SECONDS)
+        for worker in running:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            if worker.process.exitcode is None:
+                logger.warning("govcrawl extraction: worker process %s did not stop within %d s; killed",
+                               worker.process.pid, STOP_SECONDS)
+                worker.process.kill()
+            worker.connection.close()
 
 
 def pool_from_settings(settings: Mapping, ocr_cache: Path | None = None) -> ExtractionPool:
@@ -312,6 +422,28 @@ def release(pool: ExtractionPool) -> None:
 
 def _sharing_key(pool: ExtractionPool) -> tuple:
     return pool.workers, pool.limits, pool.memory_mb, pool.ocr_cache
+
+
+def _work(connection: Connection, memory_mb: int, ocr_cache: Path | None) -> None:
+    """A worker process: ready once the engine is imported, then one document at a time until
+    the pool sends None or closes its end."""
+    _start_worker(memory_mb, ocr_cache)
+    connection.send((READY,))
+    while True:
+        try:
+            call = connection.recv()
+        except EOFError:
+            return
+        if call is None:
+            return
+        try:
+            outcome = (DONE, call())
+        except Exception as error:  # noqa: BLE001 — every failure of a task becomes its document's refusal
+            outcome = (FAILED, error, None if isinstance(error, ExtractionError) else traceback.format_exc())
+        try:
+            connection.send(outcome)
+        except Exception as error:  # noqa: BLE001 — a result or an error that cannot be pickled
+            connection.send((FAILED, ExtractionError(f"the worker's result cannot be sent back: {error!r}"), None))
 
 
 def _start_worker(memory_mb: int, ocr_cache: Path | None) -> None:

@@ -1,6 +1,7 @@
 """The extraction pool when its workers die outside any document or cannot start at all: every
-document it was given is refused with a message saying so, nothing waits for ever, a pool whose
-workers could start is replaced, one whose workers cannot is given up (and a crawl stops).
+document it was given is refused with a message saying so, nothing waits for ever, a worker that
+died waiting is replaced, workers that cannot start are given up (and a crawl stops); and in an
+event loop the pool reads its workers' results in the loop's own thread.
 
 Before this, pebble's broken pool left the documents queued behind the first unsettled for ever
 (its scheduler blocked writing to a pipe no worker read) and refused every later one with
@@ -10,6 +11,7 @@ hang fails the test instead of the suite.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import multiprocessing
@@ -24,14 +26,14 @@ from pathlib import Path
 import pytest
 
 from govcrawl.extract import Attachment
-from govcrawl.workers import ExtractionPool, WorkersFailed
+from govcrawl.workers import START_ATTEMPTS, ExtractionPool, WorkersFailed
 
 from .crawling import shared_run
 from .small_portal import REPORT_PAGE, crawl_small_portal, read_lines
 
-# A worker limited to 1 MB of address space cannot import the engine: it dies in its initializer.
+# A worker limited to 1 MB of address space cannot import the engine: it dies before it is ready.
 CANNOT_START_MB = 1
-# Larger than a pipe's buffer (64 KB) several times over: pebble's scheduler blocks writing them.
+# Larger than a pipe's buffer (64 KB) several times over: a document the pool must write in parts.
 PAGE = b"<html><body>" + b"<p>x</p>" * 20_000 + b"</body></html>"
 
 
@@ -52,33 +54,55 @@ def test_a_pool_whose_workers_cannot_start_refuses_every_document_and_is_not_res
                 future.result(timeout=30)
             assert "EXTRACT_MAX_MEMORY_MB=1" in str(refused.value)
         assert "could not start" in attachment.result(timeout=30).entry["error"]
-        assert pool.failed is not None and "no pool is started again" in pool.failed
+        assert pool.failed is not None and "no worker is started again" in pool.failed
+        started = pool.workers_started
+        # START_ATTEMPTS failed in a row, and the pool's other worker, starting then, failed as well.
+        assert START_ATTEMPTS <= started <= START_ATTEMPTS + pool.workers - 1
         with pytest.raises(WorkersFailed, match="could not start"):
-            pool.extract(PAGE).result(timeout=1)  # refused at once: a new pool would fare the same
-        assert pool.pools_started == 1
+            pool.extract(PAGE).result(timeout=1)  # refused at once: a new worker would fare the same
+        assert pool.workers_started == started
     finally:
         assert closed_within(pool, 15)
 
 
-def pebble_workers() -> set[int]:
-    return {child.pid for child in multiprocessing.active_children() if child.name == "pebble_pool_worker"}
+def extraction_workers() -> set[int]:
+    return {child.pid for child in multiprocessing.active_children() if child.name == "govcrawl-extraction-worker"}
 
 
-def test_a_pool_whose_workers_died_while_idle_is_replaced_and_reads_on():
-    before = pebble_workers()
+def test_a_worker_that_died_while_waiting_is_replaced_and_the_pool_reads_on():
+    before = extraction_workers()
     pool = ExtractionPool(workers=1)
     try:
         assert pool.extract(REPORT_PAGE.read_bytes()).result(timeout=60).record["year"] == 2020
-        (worker,) = pebble_workers() - before
+        (worker,) = extraction_workers() - before
         os.kill(worker, signal.SIGKILL)  # as the kernel's OOM killer would, while it waits for a document
         started = time.monotonic()
-        while pool.pools_broken == 0 and time.monotonic() - started < 30:
+        while worker in extraction_workers() and time.monotonic() - started < 30:
             time.sleep(0.1)
-        assert pool.pools_broken == 1
         assert pool.extract(REPORT_PAGE.read_bytes()).result(timeout=60).record["year"] == 2020
-        assert pool.pools_started == 2 and pool.failed is None
+        assert pool.workers_started == 2 and pool.failed is None
     finally:
         assert closed_within(pool, 15)
+
+
+def test_in_an_event_loop_the_results_are_read_by_the_loops_own_thread():
+    """In a crawl the pool adds no thread to the crawl's process: each would take the
+    interpreter's lock from the crawl's thread for every document."""
+    threads = []
+
+    async def read_two():
+        pool = ExtractionPool(workers=1)
+        before = set(threading.enumerate())
+        try:
+            records = [(await asyncio.wrap_future(pool.extract(body))).record for body in (REPORT_PAGE.read_bytes(), PAGE)]
+            threads.extend(set(threading.enumerate()) - before)
+            return records
+        finally:
+            pool.close()
+
+    report, not_a_report = asyncio.run(asyncio.wait_for(read_two(), 60))
+    assert report["year"] == 2020 and "not_a_report" in not_a_report["flags"]
+    assert threads == []
 
 
 def test_parse_with_workers_that_cannot_start_names_the_cause_for_each_file(tmp_path):
