@@ -4,7 +4,8 @@ LibreOffice runs headless, once per file, as its own process group with a privat
 private HOME and TMPDIR, all inside one temporary directory that is removed afterwards: nothing
 is written anywhere else, and conversions running side by side do not share a profile (a shared
 one makes the second instance hand its work to the first and exit). A conversion that does not
-finish within the timeout is killed with its whole process group.
+finish within the timeout is killed with its whole process group. In the crawl's workers a
+conversion first takes one of a few slots shared by the pool (conversion_slots.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from govcrawl.extract import conversion_slots
 from govcrawl.extract.document import Document
 from govcrawl.extract.docx import document_from_docx
 from govcrawl.extract.errors import ExtractionError
@@ -36,15 +38,17 @@ def document_from_legacy(
     raw: bytes, media_type: str = DOC, *, timeout: float = CONVERSION_TIMEOUT_SECONDS,
     limits: Limits = Limits(), deadline: Deadline | None = None,
 ) -> Document:
-    """The conversion gets `timeout` seconds, or what is left of the document's deadline when less."""
+    """The conversion gets `timeout` seconds, or what is left of the document's deadline when less
+    once it has one of the conversion slots (conversion_slots.py)."""
     suffix, kind = FORMATS[media_type]
-    if deadline is not None:
-        timeout = min(timeout, deadline.remaining())
     if raw.startswith(OLE_SIGNATURE):
         check_readable_ole(raw, kind)
     elif media_type != RTF and not raw.startswith(b"{\\rtf"):
         raise ExtractionError(f"{kind} is neither a Word binary file nor RTF")
-    docx = convert(raw, suffix=suffix, target="docx", kind=kind, timeout=timeout)
+    with conversion_slots.held(kind, deadline):
+        if deadline is not None:
+            timeout = min(timeout, deadline.remaining())  # less the wait for the slot
+        docx = convert(raw, suffix=suffix, target="docx", kind=kind, timeout=timeout)
     try:
         document = document_from_docx(docx, limits, deadline)
     except ExtractionError as error:
