@@ -5,7 +5,7 @@ from dataclasses import fields
 from govcrawl import __version__
 from govcrawl.cms.list_rules import MAX_LIST_PAGES
 from govcrawl.extract.limits import Limits, setting_name
-from govcrawl.workers import DEFAULT_MEMORY_MB
+from govcrawl.workers import DEFAULT_CONVERSIONS, DEFAULT_MEMORY_MB
 from govcrawl.items import CrawlError, Report
 from govcrawl.schema import crawl_error_schema, report_item_schema
 
@@ -102,6 +102,10 @@ ATTACHMENT_MAXSIZE = 50 * 1024 * 1024
 # naming the limit (README "Limits and failure behaviour").
 EXTRACT_WORKERS = None
 EXTRACT_MAX_MEMORY_MB = DEFAULT_MEMORY_MB
+# LibreOffice conversions of legacy Word files (.doc, .wps, .rtf) running at once among the
+# workers (govcrawl/extract/conversion_slots.py): each takes a core and about 200 MB. A document
+# waits for a slot within its own EXTRACT_SECONDS.
+LIBREOFFICE_CONVERSIONS = DEFAULT_CONVERSIONS
 globals().update({setting_name(f.name): f.default for f in fields(Limits)})
 # A list whose pager announces more pages than this is read up to it, with an error entry.
 LIST_MAX_PAGES = MAX_LIST_PAGES

@@ -17,16 +17,19 @@ processes:
   downloads go on while documents are read.
 
 The pool runs in an asyncio event loop: in a crawl, the crawl's own (Scrapy's asyncio reactor),
-where each worker's pipe is watched like a download's socket — a result is read by the crawl's
-thread when it is there, and no thread of the pool's takes the interpreter's lock from the crawl
-(a process pool with threads of its own, pebble's, cost the crawl's process a sixth of its CPU
-time and 11,000 thread switches per 2,000 pages). Used from code without a running loop (`govcrawl
-parse`, reparse), the pool runs its loop in a thread of its own.
+where each worker's socket is read and written like a download's, without ever waiting — a result
+is read by the crawl's thread as it arrives, and no thread of the pool's takes the interpreter's
+lock from the crawl (a process pool with threads of its own, pebble's, cost the crawl's process a
+sixth of its CPU time and 11,000 thread switches per 2,000 pages). Used from code without a
+running loop (`govcrawl parse`, reparse), the pool runs its loop in a thread of its own. A worker
+is given its next document while it reads one (TASKS_PER_WORKER), so that it does not wait for
+a busy crawl's thread to hand it the next; its time limit starts when it starts reading it.
 
 Workers are started with "spawn": a fresh interpreter, so a worker's address space is its own and
 not a copy of the crawl's (a fork would count Scrapy's and Chromium's mappings against the limit).
-A worker says it is ready once it has imported the engine; documents go only to ready workers, one
-at a time. The workers start on the first document; there are EXTRACT_WORKERS of them (default:
+A worker says it is ready once it has imported the engine; documents go only to ready workers.
+LibreOffice conversions take one of LIBREOFFICE_CONVERSIONS slots shared by the pool's workers
+(govcrawl/extract/conversion_slots.py). The workers start on the first document; there are EXTRACT_WORKERS of them (default:
 the number of cores). A worker that dies outside any document is replaced. Workers that exit
 before they are ready, START_ATTEMPTS in a row, say that no worker can start (a script without
 `if __name__ == "__main__":`, a module a worker cannot import, too little memory): the pool gives
@@ -55,7 +58,12 @@ import concurrent.futures
 import logging
 import multiprocessing
 import os
+import pickle
 import resource
+import shutil
+import socket
+import struct
+import tempfile
 import threading
 import time
 import traceback
@@ -63,7 +71,6 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import fields
 from functools import partial
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,11 +89,17 @@ if TYPE_CHECKING:
 
 WORKERS_SETTING = "EXTRACT_WORKERS"
 MEMORY_SETTING = "EXTRACT_MAX_MEMORY_MB"
+CONVERSIONS_SETTING = "LIBREOFFICE_CONVERSIONS"
 OCR_CACHE_SETTING = "OCR_CACHE_DIR"
 OCR_CACHE_FOLDER = "ocr-cache"  # the OCR cache's default place in an OUTPUT_DIR (crawls, reparse)
 # Address space, not resident memory: OCR (onnxruntime's arenas, OpenCV's buffers) reserves about
 # 1 GB of address space to read a report's three table pictures while using about 270 MB.
 DEFAULT_MEMORY_MB = 2048
+# A conversion takes a core and about 200 MB of its own, besides its worker's.
+DEFAULT_CONVERSIONS = 1
+# The document a worker reads and the next, waiting in its socket: a worker done with one starts
+# the next at once instead of waiting for the crawl's thread, busy with downloads, to give it one.
+TASKS_PER_WORKER = 2
 # Workers in a row that exit before they are ready before the pool gives up: one may die of a
 # passing shortage of memory, three in a row cannot start.
 START_ATTEMPTS = 3
@@ -94,6 +107,9 @@ STOP_SECONDS = 10  # the longest `close` waits for the workers to stop
 
 # What a worker sends back: ready (once, after importing the engine), a task's result, its error.
 READY, DONE, FAILED = "ready", "done", "failed"
+# A message on a worker's socket: its length, then its pickle.
+LENGTH = struct.Struct("!Q")
+RECEIVE_BYTES = 1 << 20
 
 logger = logging.getLogger(__name__)
 
@@ -125,24 +141,28 @@ class _Task:
 
 
 class _Worker:
-    """A worker process, the pool's end of its pipe, and the document it reads (None: waiting)."""
+    """A worker process, the pool's end of its socket, what is yet to be written to it and read
+    from it, and the documents given to it: the first is the one it reads."""
 
-    __slots__ = ("process", "connection", "ready", "task")
+    __slots__ = ("process", "socket", "ready", "tasks", "outbox", "inbox")
 
-    def __init__(self, process: BaseProcess, connection: Connection):
+    def __init__(self, process: BaseProcess, ours: socket.socket):
         self.process = process
-        self.connection = connection
+        self.socket = ours
         self.ready = False
-        self.task: _Task | None = None
+        self.tasks: deque[_Task] = deque()
+        self.outbox = bytearray()
+        self.inbox = bytearray()
 
 
 class ExtractionPool:
     def __init__(self, workers: int | None = None, limits: Limits = Limits(), memory_mb: int = DEFAULT_MEMORY_MB,
-                 ocr_cache: Path | None = None):
+                 ocr_cache: Path | None = None, conversions: int = DEFAULT_CONVERSIONS):
         self.workers = workers or os.cpu_count() or 1
         self.limits = limits
         self.memory_mb = memory_mb
         self.ocr_cache = ocr_cache  # where the workers keep what OCR read (govcrawl/extract/ocr_cache.py); None: nowhere
+        self.conversions = conversions  # LibreOffice conversions at once among the workers
         self.failed: str | None = None  # why no worker is started any more: they could not start
         self.workers_started = 0
         self._closed = False
@@ -151,8 +171,9 @@ class ExtractionPool:
         self._own_thread: threading.Thread | None = None
         self._binding = threading.Lock()
         self._running: list[_Worker] = []
-        self._waiting: deque[_Task] = deque()  # documents no worker has taken yet
+        self._waiting: deque[_Task] = deque()  # documents no worker has been given yet
         self._start_failures = 0  # workers in a row that exited before they were ready
+        self._slots: str | None = None  # the conversion slots' directory (conversion_slots.py), made at the first start
 
     # -- handing documents over (any thread) ---------------------------------------------------
 
@@ -217,42 +238,79 @@ class ExtractionPool:
         self._dispatch()
 
     def _dispatch(self) -> None:
-        """Give the waiting documents to the workers waiting for one; start workers while there
-        are documents no worker will take."""
-        for worker in self._running:
-            if not self._waiting:
-                return
-            if worker.ready and worker.task is None:
-                self._give(worker, self._waiting.popleft())
+        """Give the waiting documents to ready workers, those with none first; start workers while
+        there are documents no worker will take. Refuse them when no worker can start."""
+        if self.failed is not None:
+            waiting, self._waiting = self._waiting, deque()
+            for task in waiting:
+                task.settle(error=WorkersFailed(self.failed))
+            return
+        # A second document only once every worker is there: not to one busy worker while another starts.
+        all_ready = len(self._running) == self.workers and all(worker.ready for worker in self._running)
+        for given in range(TASKS_PER_WORKER if all_ready else 1):
+            for worker in self._running:
+                if not self._waiting:
+                    return
+                if worker.ready and len(worker.tasks) == given:
+                    self._give(worker, self._waiting.popleft())
         starting = sum(not worker.ready for worker in self._running)
         while len(self._running) < self.workers and len(self._waiting) > starting:
             self._start()
             starting += 1
 
     def _give(self, worker: _Worker, task: _Task) -> None:
-        if not task.outcome.set_running_or_notify_cancel():
+        if task.outcome.cancelled() or not (task.outcome.running() or task.outcome.set_running_or_notify_cancel()):
             return  # cancelled while it waited
         try:
-            # The worker waits in recv(): it reads as this writes, so even a large document does
-            # not hold the loop for longer than copying it.
-            worker.connection.send(task.call)
-        except OSError:  # the worker has died: its pipe's end is closed
-            self._waiting.appendleft(task)
-            self._lost(worker)
-            return
-        except Exception as error:  # noqa: BLE001 — it cannot be pickled, and nothing was written
+            message = _message(task.call)
+        except Exception as error:  # noqa: BLE001 — a document that cannot be pickled is refused alone
             task.settle(error=ExtractionError(f"the document cannot be handed to a worker: {error!r}"))
             return
-        worker.task = task
-        task.timer = self._loop.call_later(self.limits.seconds, self._overtime, worker)
+        worker.tasks.append(task)
+        if len(worker.tasks) == 1:
+            self._time(worker)
+        self._write(worker, message)
+
+    def _time(self, worker: _Worker) -> None:
+        """The worker has started reading its first document: its time limit runs from now."""
+        worker.tasks[0].timer = self._loop.call_later(self.limits.seconds, self._overtime, worker)
+
+    def _write(self, worker: _Worker, message: bytes) -> None:
+        """Write what the socket takes now, the rest as the worker reads (the loop says when)."""
+        if worker.outbox:
+            worker.outbox += message
+            return
+        try:
+            sent = worker.socket.send(message)
+        except BlockingIOError:
+            sent = 0
+        except OSError:
+            return  # the worker has died: its end reads as closed, and _hear takes it out
+        if sent < len(message):
+            worker.outbox += memoryview(message)[sent:]
+            self._loop.add_writer(worker.socket.fileno(), self._flush, worker)
+
+    def _flush(self, worker: _Worker) -> None:
+        try:
+            sent = worker.socket.send(worker.outbox)
+        except BlockingIOError:
+            return
+        except OSError:
+            sent = len(worker.outbox)  # the worker has died: its end reads as closed, and _hear takes it out
+        del worker.outbox[:sent]
+        if not worker.outbox:
+            self._loop.remove_writer(worker.socket.fileno())
 
     def _start(self) -> None:
+        if self._slots is None:
+            self._slots = tempfile.mkdtemp(prefix="govcrawl-conversion-slots-")
         context = multiprocessing.get_context("spawn")
-        ours, theirs = context.Pipe()
-        process = context.Process(target=_work, args=(theirs, self.memory_mb, self.ocr_cache), daemon=True,
-                                  name="govcrawl-extraction-worker")
+        ours, theirs = socket.socketpair()
+        process = context.Process(target=_work, args=(theirs, self.memory_mb, self.ocr_cache, self._slots, self.conversions),
+                                  daemon=True, name="govcrawl-extraction-worker")
         process.start()
-        theirs.close()  # the worker holds its end: when it dies, ours reads the end of the pipe
+        theirs.close()  # the worker holds its end: when it dies, ours reads the end of the stream
+        ours.setblocking(False)
         worker = _Worker(process, ours)
         self._running.append(worker)
         self.workers_started += 1
@@ -260,50 +318,65 @@ class ExtractionPool:
 
     def _hear(self, worker: _Worker) -> None:
         try:
-            kind, *what = worker.connection.recv()
-        except (EOFError, OSError):
+            received = worker.socket.recv(RECEIVE_BYTES)
+        except BlockingIOError:
+            return
+        except OSError:
+            received = b""
+        if not received:
             self._lost(worker)
             return
-        except Exception as error:  # noqa: BLE001 — a result this process cannot unpickle: the document's refusal
-            kind, what = FAILED, [ExtractionError(f"the worker's result cannot be read: {error!r}"), None]
+        inbox = worker.inbox
+        inbox += received
+        while len(inbox) >= LENGTH.size:
+            (length,) = LENGTH.unpack_from(inbox)
+            end = LENGTH.size + length
+            if len(inbox) < end:
+                break
+            try:
+                kind, *what = pickle.loads(memoryview(inbox)[LENGTH.size:end])
+            except Exception as error:  # noqa: BLE001 — a result this process cannot unpickle: the document's refusal
+                kind, what = FAILED, [ExtractionError(f"the worker's result cannot be read: {error!r}"), None]
+            del inbox[:end]
+            self._heard(worker, kind, what)
+        self._dispatch()
+
+    def _heard(self, worker: _Worker, kind: str, what: list) -> None:
         if kind == READY:
             worker.ready = True
             self._start_failures = 0
-        else:
-            task, worker.task = worker.task, None
-            if kind == DONE:
-                task.settle(what[0])
-            else:
-                error, remote_traceback = what
-                if remote_traceback:
-                    error.add_note(f"in the extraction worker:\n{remote_traceback}")
-                task.settle(error=error)
-        self._dispatch()
+            return
+        task = worker.tasks.popleft()
+        if worker.tasks:
+            self._time(worker)
+        if kind == DONE:
+            task.settle(what[0])
+            return
+        error, remote_traceback = what
+        if remote_traceback:
+            error.add_note(f"in the extraction worker:\n{remote_traceback}")
+        task.settle(error=error)
 
     def _overtime(self, worker: _Worker) -> None:
-        task, worker.task = worker.task, None
         self._retire(worker, kill=True)
-        task.settle(error=LimitExceeded("seconds", f"reading took more than {self.limits.seconds:g} s; its worker was stopped"))
+        worker.tasks.popleft().settle(
+            error=LimitExceeded("seconds", f"reading took more than {self.limits.seconds:g} s; its worker was stopped"))
         self._dispatch()
 
     def _lost(self, worker: _Worker) -> None:
         """The worker died: past its memory limit while reading, killed while waiting, or at its start."""
         self._retire(worker)
         exit_code = worker.process.exitcode
-        if self.failed is not None:
-            return  # one more of the workers that cannot start
-        if worker.task is not None:
+        if worker.tasks:
             # Past its memory limit a worker often cannot even report the MemoryError; a library
             # that crashes outright is the rarer cause, and the message says so.
-            task, worker.task = worker.task, None
-            task.settle(error=LimitExceeded("max_memory_mb", f"the worker reading it died (exit code {exit_code}), most "
-                                                             f"likely past its memory limit of {self.memory_mb} MB (else "
-                                                             f"a library crashed)"))
+            worker.tasks.popleft().settle(error=LimitExceeded(
+                "max_memory_mb", f"the worker reading it died (exit code {exit_code}), most likely past its memory "
+                                 f"limit of {self.memory_mb} MB (else a library crashed)"))
         elif not worker.ready:
             self._start_failures += 1
-            if self._start_failures >= START_ATTEMPTS:
+            if self._start_failures == START_ATTEMPTS:
                 self._give_up(exit_code)
-                return
         else:
             logger.warning("govcrawl extraction: a worker process died while waiting for a document (exit code %s); "
                            "another is started when one is needed", exit_code)
@@ -316,20 +389,26 @@ class ExtractionPool:
             f"starting the crawl without an `if __name__ == \"__main__\":` guard (each spawned worker runs it again), a "
             f"module a worker cannot import, EXTRACT_MAX_MEMORY_MB={self.memory_mb} too small to load the engine; no "
             f"worker is started again")
-        waiting, self._waiting = self._waiting, deque()
-        logger.error("govcrawl extraction: %s; %d document(s) refused", self.failed, len(waiting))
-        for task in waiting:
-            task.settle(error=WorkersFailed(self.failed))
+        logger.error("govcrawl extraction: %s; %d document(s) refused", self.failed, len(self._waiting))
 
     def _retire(self, worker: _Worker, kill: bool = False) -> None:
+        """Take the worker out of the pool; the documents it was given and had not started reading
+        wait for another."""
         self._running.remove(worker)
-        self._loop.remove_reader(worker.connection.fileno())
+        self._unwatch(worker)
+        unread = [worker.tasks.pop() for _ in range(len(worker.tasks) - 1)]
+        self._waiting.extendleft(unread)  # popped last first: put back in their order
         if kill:
             worker.process.kill()
-        worker.connection.close()
+        worker.socket.close()
         worker.process.join(STOP_SECONDS)  # at once: it has exited, or has been killed
         if worker.process.exitcode is None:
             logger.warning("govcrawl extraction: worker process %s did not exit", worker.process.pid)
+
+    def _unwatch(self, worker: _Worker) -> None:
+        self._loop.remove_reader(worker.socket.fileno())
+        if worker.outbox:
+            self._loop.remove_writer(worker.socket.fileno())
 
     # -- closing -------------------------------------------------------------------------------
 
@@ -351,23 +430,23 @@ class ExtractionPool:
             self._own_thread.join(STOP_SECONDS)
             if not self._own_thread.is_alive():
                 loop.close()
+        if self._slots is not None:
+            shutil.rmtree(self._slots, ignore_errors=True)
 
     def _stop_workers(self) -> None:
         why = WorkersFailed("the extraction pool was closed before the document was read")
         waiting, self._waiting = self._waiting, deque()
-        for task in waiting:
-            task.settle(error=why)
         running, self._running = self._running, []
+        for task in [*waiting, *(task for worker in running for task in worker.tasks)]:
+            task.settle(error=why)
         for worker in running:
-            self._loop.remove_reader(worker.connection.fileno())
-            if worker.task is not None:
-                worker.task.settle(error=why)
+            self._unwatch(worker)
             try:
-                if worker.ready and worker.task is None:
-                    worker.connection.send(None)  # waiting in recv(): it exits on its own
+                if worker.ready and not worker.tasks and not worker.outbox:
+                    worker.socket.send(_message(None))  # waiting for a document: it exits on its own
                     continue
             except OSError:
-                pass  # it has died already
+                pass  # it has died already, or its socket is full
             worker.process.kill()
         deadline = time.monotonic() + STOP_SECONDS
         for worker in running:
@@ -376,14 +455,19 @@ class ExtractionPool:
                 logger.warning("govcrawl extraction: worker process %s did not stop within %d s; killed",
                                worker.process.pid, STOP_SECONDS)
                 worker.process.kill()
-            worker.connection.close()
+            worker.socket.close()
+
+
+def _message(content) -> bytes:
+    payload = pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL)
+    return LENGTH.pack(len(payload)) + payload
 
 
 def pool_from_settings(settings: Mapping, ocr_cache: Path | None = None) -> ExtractionPool:
     """The pool the settings describe (Scrapy's Settings, or a dict of the same names): the
     engine's limits EXTRACT_<FIELD> (govcrawl/extract/limits.py), EXTRACT_WORKERS,
-    EXTRACT_MAX_MEMORY_MB and OCR_CACHE_DIR ("" = none; not given = `ocr_cache`, the caller's
-    default); a setting not given keeps its default."""
+    EXTRACT_MAX_MEMORY_MB, LIBREOFFICE_CONVERSIONS and OCR_CACHE_DIR ("" = none; not given =
+    `ocr_cache`, the caller's default); a setting not given keeps its default."""
     limits = Limits(**{
         f.name: type(f.default)(settings.get(setting_name(f.name)))
         for f in fields(Limits) if settings.get(setting_name(f.name)) not in (None, "")
@@ -393,10 +477,10 @@ def pool_from_settings(settings: Mapping, ocr_cache: Path | None = None) -> Extr
     if configured_cache is not None:
         ocr_cache = Path(configured_cache) if configured_cache else None
     return ExtractionPool(int(workers) if workers else None, limits, int(settings.get(MEMORY_SETTING) or DEFAULT_MEMORY_MB),
-                          ocr_cache)
+                          ocr_cache, int(settings.get(CONVERSIONS_SETTING) or DEFAULT_CONVERSIONS))
 
 
-# Pools shared by the crawls of one process: (workers, limits, memory, OCR cache) → [pool, crawls using it].
+# Pools shared by the crawls of one process: (workers, limits, memory, OCR cache, conversions) → [pool, crawls using it].
 _SHARED: dict[tuple, list] = {}
 
 
@@ -421,19 +505,22 @@ def release(pool: ExtractionPool) -> None:
 
 
 def _sharing_key(pool: ExtractionPool) -> tuple:
-    return pool.workers, pool.limits, pool.memory_mb, pool.ocr_cache
+    return pool.workers, pool.limits, pool.memory_mb, pool.ocr_cache, pool.conversions
 
 
-def _work(connection: Connection, memory_mb: int, ocr_cache: Path | None) -> None:
-    """A worker process: ready once the engine is imported, then one document at a time until
-    the pool sends None or closes its end."""
-    _start_worker(memory_mb, ocr_cache)
-    connection.send((READY,))
+def _work(ours: socket.socket, memory_mb: int, ocr_cache: Path | None, slots: str, conversions: int) -> None:
+    """A worker process: ready once the engine is imported, then each document in turn until the
+    pool sends None or closes its end."""
+    _start_worker(memory_mb, ocr_cache, slots, conversions)
+    ours.sendall(_message((READY,)))
     while True:
         try:
-            call = connection.recv()
+            call = pickle.loads(_receive(ours))
         except EOFError:
             return
+        except Exception as error:  # noqa: BLE001 — a document this worker cannot unpickle: its refusal
+            ours.sendall(_message((FAILED, ExtractionError(f"the worker cannot read the document given: {error!r}"), None)))
+            continue
         if call is None:
             return
         try:
@@ -441,20 +528,40 @@ def _work(connection: Connection, memory_mb: int, ocr_cache: Path | None) -> Non
         except Exception as error:  # noqa: BLE001 — every failure of a task becomes its document's refusal
             outcome = (FAILED, error, None if isinstance(error, ExtractionError) else traceback.format_exc())
         try:
-            connection.send(outcome)
+            message = _message(outcome)
         except Exception as error:  # noqa: BLE001 — a result or an error that cannot be pickled
-            connection.send((FAILED, ExtractionError(f"the worker's result cannot be sent back: {error!r}"), None))
+            message = _message((FAILED, ExtractionError(f"the worker's result cannot be sent back: {error!r}"), None))
+        ours.sendall(message)
 
 
-def _start_worker(memory_mb: int, ocr_cache: Path | None) -> None:
+def _receive(ours: socket.socket) -> memoryview:
+    """The next message's pickle (the worker's socket blocks)."""
+    (length,) = LENGTH.unpack(_exactly(ours, LENGTH.size))
+    return _exactly(ours, length)
+
+
+def _exactly(ours: socket.socket, size: int) -> memoryview:
+    received = memoryview(bytearray(size))
+    got = 0
+    while got < size:
+        count = ours.recv_into(received[got:])
+        if count == 0:
+            raise EOFError
+        got += count
+    return received
+
+
+def _start_worker(memory_mb: int, ocr_cache: Path | None, slots: str, conversions: int) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # The readers, imported at the worker's start: a worker that cannot import them breaks the pool
-    # before reading anything, which says the workers cannot start (ExtractionPool._broke).
+    # before it is ready, which says the workers cannot start (ExtractionPool._lost).
     import govcrawl.extract.engine  # noqa: F401
-    from govcrawl.extract.ocr_cache import use  # the worker's own: in the crawl's process nothing reads a picture
+    # The worker's own: in the crawl's process nothing reads a picture or converts a file.
+    from govcrawl.extract import conversion_slots, ocr_cache as pictures
 
-    use(ocr_cache)
+    pictures.use(ocr_cache)
+    conversion_slots.use(slots, conversions)
 
 
 def _within_memory(function: Callable, memory_mb: int, *args, **kwargs):

@@ -21,6 +21,9 @@ from govcrawl.extract import conversion_slots, legacy
 from govcrawl.extract.formats import DOC
 from govcrawl.extract.legacy import document_from_legacy
 from govcrawl.extract.limits import Deadline, LimitExceeded
+from govcrawl.workers import ExtractionPool
+
+from .small_portal import REPORT_PAGE
 
 SPAWN = multiprocessing.get_context("spawn")  # as the crawl's pool starts its workers: nothing inherited
 # The longest any wait of these tests may take: past it the test fails instead of hanging.
@@ -209,3 +212,26 @@ def test_with_no_directory_no_slot_is_taken(tmp_path):
 def test_a_limit_of_no_conversion_is_refused(tmp_path):
     with pytest.raises(ValueError, match="LIBREOFFICE_CONVERSIONS must be at least 1, not 0"):
         conversion_slots.use(tmp_path, 0)
+
+
+def test_the_workers_of_a_pool_share_its_slots(report_doc, tmp_path, monkeypatch):
+    """The pool gives its workers one directory of LIBREOFFICE_CONVERSIONS slots (govcrawl/workers.py)."""
+    mark = uuid.uuid4().hex
+    monkeypatch.setenv(MARK, mark)  # inherited by the pool's workers and their LibreOffice
+    pool = ExtractionPool(workers=2, conversions=1)
+    try:
+        # Both workers ready first, so that each is given one of the two files.
+        assert [f.result(WAIT).record["year"] for f in [pool.extract(REPORT_PAGE.read_bytes()) for _ in range(2)]] == [2020] * 2
+        futures = [pool.extract(report_doc, source_file="report.doc") for _ in range(2)]
+        most, seen = 0, set()
+        give_up = time.monotonic() + WAIT
+        while not all(future.done() for future in futures):
+            assert time.monotonic() < give_up, "the conversions did not end"
+            running, _ = _conversions(mark, tmp_path)
+            most, seen = max(most, len(running)), seen | running
+            time.sleep(0.01)
+        records = [future.result().record for future in futures]
+    finally:
+        pool.close()
+    assert len(seen) == 2 and most == 1
+    assert records[0]["tables"] == records[1]["tables"] and records[0]["via"] == "doc"

@@ -25,9 +25,11 @@ from pathlib import Path
 
 import pytest
 
-from govcrawl.extract import Attachment
+from govcrawl.extract import Attachment, LimitExceeded
+from govcrawl.extract.limits import Limits
 from govcrawl.workers import START_ATTEMPTS, ExtractionPool, WorkersFailed
 
+from . import hostile
 from .crawling import shared_run
 from .small_portal import REPORT_PAGE, crawl_small_portal, read_lines
 
@@ -87,22 +89,40 @@ def test_a_worker_that_died_while_waiting_is_replaced_and_the_pool_reads_on():
 
 def test_in_an_event_loop_the_results_are_read_by_the_loops_own_thread():
     """In a crawl the pool adds no thread to the crawl's process: each would take the
-    interpreter's lock from the crawl's thread for every document."""
+    interpreter's lock from the crawl's thread for every document. Documents larger than a
+    socket's buffer are written as the worker reads them, several given at once."""
     threads = []
+    padded = REPORT_PAGE.read_bytes() + b"<!--" + b"x" * 3_000_000 + b"-->"  # 3 MB, under EXTRACT_MAX_HTML_BYTES
 
-    async def read_two():
+    async def read_all():
         pool = ExtractionPool(workers=1)
         before = set(threading.enumerate())
         try:
-            records = [(await asyncio.wrap_future(pool.extract(body))).record for body in (REPORT_PAGE.read_bytes(), PAGE)]
+            done = await asyncio.gather(*(asyncio.wrap_future(pool.extract(body)) for body in (padded, PAGE, padded)))
             threads.extend(set(threading.enumerate()) - before)
-            return records
+            return [extraction.record for extraction in done]
         finally:
             pool.close()
 
-    report, not_a_report = asyncio.run(asyncio.wait_for(read_two(), 60))
-    assert report["year"] == 2020 and "not_a_report" in not_a_report["flags"]
+    first, not_a_report, last = asyncio.run(asyncio.wait_for(read_all(), 60))
+    assert first["year"] == last["year"] == 2020 and "not_a_report" in not_a_report["flags"]
+    assert first["tables"] == last["tables"] and first["tables"]
     assert threads == []
+
+
+def test_the_documents_given_to_a_worker_behind_one_it_cannot_finish_are_read_by_the_next():
+    """A worker is given its next document while it reads one: when it is stopped, that one is
+    not lost with it."""
+    pool = ExtractionPool(workers=1, limits=Limits(seconds=1.0, max_pdf_graphics_per_page=10_000))
+    try:
+        slow = pool.extract(hostile.pdf_of_rectangles(7_000))  # its tables take 25 s
+        behind = [pool.extract(REPORT_PAGE.read_bytes()) for _ in range(3)]
+        with pytest.raises(LimitExceeded, match="EXTRACT_SECONDS"):
+            slow.result(timeout=30)
+        assert [future.result(timeout=60).record["year"] for future in behind] == [2020] * 3
+        assert pool.workers_started == 2
+    finally:
+        assert closed_within(pool, 15)
 
 
 def test_parse_with_workers_that_cannot_start_names_the_cause_for_each_file(tmp_path):
