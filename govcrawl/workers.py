@@ -40,8 +40,8 @@ API (used by govcrawl/pipelines/extract.py and `govcrawl parse`):
 
     pool = ExtractionPool(workers=2, limits=Limits(), memory_mb=1024)
     pool.extract(raw, url=…, attachments=[…already read…]) → Future[Extraction]   (raises ExtractionError)
-    pool.extract_report(raw, raw_store=…, …)                 → Future[(Extraction, cells.jsonl lines)], the
-                                                               page kept in the raw store first
+    pool.extract_report(raw, raw_store=…, …)                 → Future[(record, cells, cells.jsonl lines)],
+                                                               the page kept in the raw store first
     pool.extract_file(path)                                  → Future[Extraction]   (raises ExtractionError)
     pool.read_attachment(attachment)                         → Future[ReadAttachment] (never raises: the
                                                                entry carries the error)
@@ -174,6 +174,9 @@ class ExtractionPool:
         self._waiting: deque[_Task] = deque()  # documents no worker has been given yet
         self._start_failures = 0  # workers in a row that exited before they were ready
         self._slots: str | None = None  # the conversion slots' directory (conversion_slots.py), made at the first start
+        # What a worker's socket gives at once, read into one buffer: a new megabyte for each read
+        # was an mmap and a munmap and 256 page faults.
+        self._received = memoryview(bytearray(RECEIVE_BYTES))
 
     # -- handing documents over (any thread) ---------------------------------------------------
 
@@ -182,9 +185,10 @@ class ExtractionPool:
         return self._submit(partial(_within_memory, partial(_extract, limits=self.limits), self.memory_mb, raw, **kwargs))
 
     def extract_report(self, raw: bytes, raw_store: str | None = None, **kwargs) -> concurrent.futures.Future:
-        """As `extract`, for a crawl: (the page's Extraction, its cells as the lines of cells.jsonl),
-        the lines encoded in the worker rather than in the crawl's thread; with `raw_store`, the
-        worker first keeps the page's bytes there (govcrawl/raw_store.py)."""
+        """As `extract`, for a crawl: (the page's record, its cells, the cells as the lines of
+        cells.jsonl), the lines encoded in the worker rather than in the crawl's thread, and plain
+        data, so that the crawl's process never imports the engine to unpickle them; with
+        `raw_store`, the worker first keeps the page's bytes there (govcrawl/raw_store.py)."""
         return self._submit(partial(_within_memory, partial(_extract_report, limits=self.limits, raw_store=raw_store),
                                     self.memory_mb, raw, **kwargs))
 
@@ -318,16 +322,16 @@ class ExtractionPool:
 
     def _hear(self, worker: _Worker) -> None:
         try:
-            received = worker.socket.recv(RECEIVE_BYTES)
+            received = worker.socket.recv_into(self._received)
         except BlockingIOError:
             return
         except OSError:
-            received = b""
+            received = 0
         if not received:
             self._lost(worker)
             return
         inbox = worker.inbox
-        inbox += received
+        inbox += self._received[:received]
         while len(inbox) >= LENGTH.size:
             (length,) = LENGTH.unpack_from(inbox)
             end = LENGTH.size + length
@@ -584,11 +588,11 @@ def _extract(raw: bytes, limits: Limits, **kwargs) -> Extraction:
     return extract(raw, limits=limits, **kwargs)
 
 
-def _extract_report(raw: bytes, limits: Limits, raw_store: str | None, **kwargs) -> tuple[Extraction, bytes]:
+def _extract_report(raw: bytes, limits: Limits, raw_store: str | None, **kwargs) -> tuple[dict, list[dict], bytes]:
     if raw_store:
         store(raw_store, raw)  # before reading: a page the engine cannot read is kept all the same
     extraction = _extract(raw, limits, **kwargs)
-    return extraction, json_lines(extraction.cells)
+    return extraction.record, extraction.cells, json_lines(extraction.cells)
 
 
 def _extract_file(path: Path, limits: Limits) -> Extraction:

@@ -28,7 +28,8 @@ LINKS_BASE = "govcrawl_links_base"
 
 def link_text(anchor) -> str:
     """The visible text of a link, or its title when the text is cut short with an ellipsis."""
-    text = " ".join(t.strip() for t in anchor.css("::text").getall() if t.strip())
+    # The element's own text walk (lxml), as anchor.css("::text") gives it without an XPath per link.
+    text = " ".join(t.strip() for t in anchor.root.itertext() if t.strip())
     title = (anchor.attrib.get("title") or "").strip()
     if title and (not text or text.endswith(("...", "…")) or len(title) > len(text)):
         return title
@@ -88,9 +89,13 @@ def names_unit(text: str) -> bool:
     return bool(UNIT_NAME_TEXT.search(text) or UNIT_GROUP_TEXT.search(text))
 
 
+LIST_ITEMS = ("li", "dl", "tr")  # the elements holding one entry of a list, its link and its date
+
+
 def list_date(anchor) -> str | None:
     """The date a list shows beside a link (in the same <li>, <dl> or table row)."""
-    item_text = " ".join(anchor.xpath("./ancestor::*[self::li or self::dl or self::tr][1]//text()").getall())
+    item = next((element for element in anchor.root.iterancestors() if element.tag in LIST_ITEMS), None)
+    item_text = " ".join(item.itertext()) if item is not None else ""
     date = LIST_DATE.search(item_text)
     return "-".join(f"{int(g):02d}" for g in date.groups()) if date else None
 

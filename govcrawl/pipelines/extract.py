@@ -82,7 +82,7 @@ class ExtractPipeline:
         pictures = [a for a in readable if is_image(a)]
         read_ones = await asyncio.gather(*(asyncio.wrap_future(self.pool.read_attachment(a)) for a in readable if not is_image(a)))
         try:
-            extraction, cell_lines = await asyncio.wrap_future(self.pool.extract_report(
+            record, cells, cell_lines = await asyncio.wrap_future(self.pool.extract_report(
                 page["body"],
                 raw_store=self.raw_store,
                 media_type=page.get("media_type"),
@@ -98,7 +98,6 @@ class ExtractPipeline:
             if self.pool.failed is not None:
                 self.stop_crawl()
             return self.error_entry(url, portal, error)
-        record = extraction.record
         record["attachments"].extend(failed)
         unread = [a for a in record["attachments"] if "error" in a]
         if "not_a_report" in record["flags"] and unread:
@@ -116,7 +115,7 @@ class ExtractPipeline:
         failing = [c for c in record["checks"] if c["status"] == "fail"]
         if failing:
             self.stats.inc_value("govcrawl/reports_with_failing_checks")
-        report = Report(record=record, cells=extraction.cells)
+        report = Report(record=record, cells=cells)
         report.cell_lines = cell_lines
         return report
 
