@@ -281,18 +281,12 @@ class ExtractionPool:
 
     def _write(self, worker: _Worker, message: bytes) -> None:
         """Write what the socket takes now, the rest as the worker reads (the loop says when)."""
-        if worker.outbox:
-            worker.outbox += message
-            return
-        try:
-            sent = worker.socket.send(message)
-        except BlockingIOError:
-            sent = 0
-        except OSError:
-            return  # the worker has died: its end reads as closed, and _hear takes it out
-        if sent < len(message):
-            worker.outbox += memoryview(message)[sent:]
-            self._loop.add_writer(worker.socket.fileno(), self._flush, worker)
+        idle = not worker.outbox
+        worker.outbox += message
+        if idle:
+            self._flush(worker)
+            if worker.outbox:
+                self._loop.add_writer(worker.socket.fileno(), self._flush, worker)
 
     def _flush(self, worker: _Worker) -> None:
         try:
