@@ -61,6 +61,7 @@ import os
 import pickle
 import resource
 import shutil
+import signal
 import socket
 import struct
 import tempfile
@@ -509,6 +510,9 @@ def _sharing_key(pool: ExtractionPool) -> tuple:
 def _work(ours: socket.socket, memory_mb: int, ocr_cache: Path | None, slots: str, conversions: int) -> None:
     """A worker process: ready once the engine is imported, then each document in turn until the
     pool sends None or closes its end."""
+    # Ctrl-C reaches the terminal's whole process group, the workers too: the crawl's process
+    # decides what stops (Scrapy finishes what is under way), and closes the pool when done.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _start_worker(memory_mb, ocr_cache, slots, conversions)
     ours.sendall(_message((READY,)))
     while True:

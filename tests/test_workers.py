@@ -87,6 +87,23 @@ def test_a_worker_that_died_while_waiting_is_replaced_and_the_pool_reads_on():
         assert closed_within(pool, 15)
 
 
+def test_ctrl_c_leaves_the_workers_to_the_crawl():
+    """Ctrl-C reaches every process of the terminal's group: Scrapy then finishes the documents
+    under way, which a worker killed by the same signal would refuse."""
+    before = extraction_workers()
+    pool = ExtractionPool(workers=1)
+    try:
+        assert pool.extract(REPORT_PAGE.read_bytes()).result(timeout=60).record["year"] == 2020
+        (worker,) = extraction_workers() - before
+        reading = pool.extract(REPORT_PAGE.read_bytes())
+        os.kill(worker, signal.SIGINT)
+        assert reading.result(timeout=60).record["year"] == 2020
+        assert pool.extract(REPORT_PAGE.read_bytes()).result(timeout=60).record["year"] == 2020
+        assert pool.workers_started == 1 and extraction_workers() - before == {worker}
+    finally:
+        assert closed_within(pool, 15)
+
+
 def test_in_an_event_loop_the_results_are_read_by_the_loops_own_thread():
     """In a crawl the pool adds no thread to the crawl's process: each would take the
     interpreter's lock from the crawl's thread for every document. Documents larger than a
