@@ -154,6 +154,51 @@ def test_a_worker_killed_while_converting_leaves_its_slot_free(report_doc, tmp_p
         _signal_conversions(mark, tmp_path, signal.SIGKILL)
 
 
+def _convert_within(doc: bytes, mark: str, seconds: float) -> None:
+    os.environ[MARK] = mark
+    document_from_legacy(doc, DOC, timeout=seconds)
+
+
+def _soffice_bins(mark: str) -> set[int]:
+    """The pids of the running soffice.bin processes carrying `mark`."""
+    found = set()
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            comm, fields = (proc / "stat").read_text().split(" (", 1)[1].rsplit(") ", 1)
+            if comm == "soffice.bin" and fields.split()[0] != "Z" and \
+                    f"{MARK}={mark}".encode() in (proc / "environ").read_bytes().split(b"\0"):
+                found.add(int(proc.name))
+        except (OSError, ValueError):
+            continue  # gone meanwhile
+    return found
+
+
+def test_a_hung_conversion_outlives_its_killed_worker_by_its_timeout_at_most(report_doc, tmp_path):
+    """A worker stopped at its time limit, or dead of its memory limit, cannot stop its
+    conversion any more: the conversion's watchdog (legacy.py) does."""
+    mark, seconds = uuid.uuid4().hex, 4.0
+    worker = SPAWN.Process(target=_convert_within, args=(report_doc, mark, seconds))
+    worker.start()
+    try:
+        give_up, running = time.monotonic() + WAIT, set()
+        while not running:
+            assert worker.is_alive() and time.monotonic() < give_up, "the conversion did not start"
+            running = _soffice_bins(mark)
+            time.sleep(0.01)
+        started = time.monotonic()
+        for pid in running:
+            os.kill(pid, signal.SIGSTOP)  # hung: it would never finish on its own
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.join(WAIT)
+        while _soffice_bins(mark):
+            assert time.monotonic() - started < seconds + legacy.WATCHDOG_GRACE_SECONDS + 10, "the hung conversion lives on"
+            time.sleep(0.05)
+    finally:
+        worker.kill()
+        worker.join(WAIT)
+        _signal_conversions(mark, tmp_path, signal.SIGKILL)
+
+
 def test_waiting_past_the_deadline_is_refused_naming_the_setting(report_doc, tmp_path):
     conversion_slots.use(tmp_path, 1)
     with conversion_slots.held("DOC", None):  # the one slot, taken in this process

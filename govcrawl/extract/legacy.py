@@ -4,7 +4,8 @@ LibreOffice runs headless, once per file, as its own process group with a privat
 private HOME and TMPDIR, all inside one temporary directory that is removed afterwards: nothing
 is written anywhere else, and conversions running side by side do not share a profile (a shared
 one makes the second instance hand its work to the first and exit). A conversion that does not
-finish within the timeout is killed with its whole process group. In the crawl's workers a
+finish within the timeout is killed with its whole process group, by the process that started it
+or, should that process have died meanwhile, by coreutils' timeout started with it. In the crawl's workers a
 conversion first takes one of a few slots shared by the pool (conversion_slots.py).
 """
 
@@ -32,6 +33,11 @@ INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
 FORMATS = {DOC: (".doc", "DOC"), WPS: (".wps", "WPS"), RTF: (".rtf", "RTF")}
 # How much of LibreOffice's output an error message quotes.
 OUTPUT_TAIL_CHARS = 300
+# The conversion's own watchdog (coreutils' timeout) kills it this long after its timeout: when
+# the process waiting for it is gone (a worker past its memory limit, or stopped at its time
+# limit), nothing else would stop a conversion that hangs. Later than the waiting process's own
+# kill, which says what happened.
+WATCHDOG_GRACE_SECONDS = 2.0
 
 
 def document_from_legacy(
@@ -77,6 +83,9 @@ def convert(raw: bytes, *, suffix: str, target: str, kind: str, timeout: float =
             program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo",
             "--norestore", "--nolockcheck", "--convert-to", target, "--outdir", str(outdir), str(source),
         ]  # fmt: skip
+        watchdog = shutil.which("timeout")
+        if watchdog:  # it kills its whole process group: LibreOffice's helpers too
+            command = [watchdog, "--signal=KILL", f"{timeout + WATCHDOG_GRACE_SECONDS:.3f}", *command]
         process = subprocess.Popen(
             command, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so that the timeout kills every helper too
