@@ -28,9 +28,10 @@ a busy crawl's thread to hand it the next; its time limit starts when it starts 
 Workers are started with "spawn": a fresh interpreter, so a worker's address space is its own and
 not a copy of the crawl's (a fork would count Scrapy's and Chromium's mappings against the limit).
 A worker says it is ready once it has imported the engine; documents go only to ready workers.
-LibreOffice conversions take one of LIBREOFFICE_CONVERSIONS slots shared by the pool's workers
-(govcrawl/extract/conversion_slots.py). The workers start on the first document; there are EXTRACT_WORKERS of them (default:
-the number of cores). A worker that dies outside any document is replaced. Workers that exit
+The workers start on the first document; there are EXTRACT_WORKERS of them (default: the number
+of cores). Their LibreOffice conversions take one of LIBREOFFICE_CONVERSIONS slots shared by the
+pool (govcrawl/extract/conversion_slots.py). Ctrl-C is left to the crawl's process, which finishes
+the documents under way. A worker that dies outside any document is replaced. Workers that exit
 before they are ready, START_ATTEMPTS in a row, say that no worker can start (a script without
 `if __name__ == "__main__":`, a module a worker cannot import, too little memory): the pool gives
 up, every document waiting and every later one is refused at once with WorkersFailed
