@@ -23,7 +23,12 @@ import jsonlines
 import pyarrow.parquet as pq
 import pytest
 
-from .crawling import DEMO, READING_OPTIONS, ROOT, shared_run
+from govcrawl.corpus.catalogue import open_catalogue
+from govcrawl.corpus.reparse import reparse
+from govcrawl.extract.limits import Limits
+from govcrawl.workers import ExtractionPool
+
+from .crawling import DEMO, OCR_CACHE, READING_OPTIONS, ROOT, TEST_SETTINGS, shared_run
 
 TABLES = ("reports", "cells", "panel", "checks", "codebook")
 APPLICATION_COLUMNS = ("natural_person", "org_commercial", "org_research", "org_public_welfare", "org_legal_service",
@@ -140,6 +145,27 @@ def test_reparse_reports_a_missing_raw_file_and_reads_the_rest(feeds, reparsed):
     (derivation,) = (reparsed.copy / "derivations").iterdir()
     assert [e["sha256"] for e in _lines(derivation / "errors.jsonl")] == [lost["sha256"]]
     assert len(_lines(derivation / "reports.jsonl")) == len(records) - 1
+
+
+def test_reparse_keeps_every_worker_busy_and_writes_the_same_files(reparsed, tmp_path):
+    """A reparse hands pages to the pool ahead of the one it awaits (govcrawl/corpus/reparse.py):
+    awaiting each before handing over the next kept one worker busy and the others unstarted."""
+    output = tmp_path / "output"
+    shutil.copytree(reparsed.copy, output, symlinks=True)
+    (derivation,) = (output / "derivations").iterdir()
+    before = _file_hashes(derivation)
+    pool = ExtractionPool(workers=2, limits=Limits(seconds=float(TEST_SETTINGS["EXTRACT_SECONDS"])), ocr_cache=OCR_CACHE)
+    try:
+        with open_catalogue(output) as catalogue:
+            result = reparse(catalogue, output, pool=pool)
+    finally:
+        pool.close()
+    assert pool.workers_started == 2
+    after = _file_hashes(derivation)
+    assert result.derivation == derivation.name
+    assert after["reports.jsonl"] == before["reports.jsonl"] and after["cells.jsonl"] == before["cells.jsonl"]
+    # The lost page's error names the raw file by its path, this copy's now.
+    assert [e["sha256"] for e in _lines(derivation / "errors.jsonl")] == [reparsed.lost["sha256"]]
 
 
 # --- exports -------------------------------------------------------------------------------

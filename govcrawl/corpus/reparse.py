@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +30,9 @@ from govcrawl.workers import ExtractionPool
 
 ENGINE_PACKAGE = Path(govcrawl.__file__).parent / "extract"
 ENGINE_FILES = ("**/*.py", "data/*")
+# Pages handed to the pool per worker before the first is awaited (govcrawl/workers.py gives each
+# worker two at a time).
+READ_AHEAD = 2
 
 
 def engine_version() -> str:
@@ -59,8 +65,8 @@ def reparse(catalogue: Catalogue, output_dir: Path, progress: Progress | None = 
     own_pool = pool is None
     pool = pool or ExtractionPool()
     try:
-        for sha in (progress or Progress.quiet()).track(sorted(sources), "reparse"):
-            _reparse_one(pool, raw, sha, sources[sha], name, records, result)
+        for sha, reading in (progress or Progress.quiet()).track(_readings(pool, raw, sources), "reparse", len(sources)):
+            _reparse_one(sha, sources[sha], reading, name, records, result)
     finally:
         if own_pool:
             pool.close()
@@ -83,33 +89,58 @@ def _sources(catalogue: Catalogue) -> dict[str, dict]:
     return found
 
 
-def _reparse_one(pool: ExtractionPool, raw: Path, sha: str, source: dict, name: str, records: list, result: ReparseResult) -> None:
-    try:
-        extraction = _extract(pool, raw, sha, source)
-    except (OSError, ExtractionError) as error:
-        result.errors.append({"sha256": sha, "url": source["url"], "error": type(error).__name__, "detail": str(error)})
-        return
-    if "not_a_report" in extraction.record["flags"]:
-        result.errors.append({"sha256": sha, "url": source["url"], "error": "not_a_report", "detail": extraction.record["title"] or ""})
-        return
-    records.append((sha, extraction.record | {"extractor": name}, extraction.cells))
+def _readings(pool: ExtractionPool, raw: Path, sources: dict[str, dict]) -> Iterator[tuple[str, Extraction | Exception]]:
+    """Each stored page read again, in sha256 order: its Extraction, or why it could not be read.
+    READ_AHEAD pages per worker are handed over before the first is awaited, so that a reparse
+    keeps every worker busy, as a crawl does, while holding only those pages' bytes."""
+    handed: deque[tuple[str, Future | Exception, list[dict]]] = deque()
+    for sha in sorted(sources):
+        handed.append((sha, *_hand_over(pool, raw, sha, sources[sha])))
+        if len(handed) > READ_AHEAD * pool.workers:
+            yield _read(*handed.popleft())
+    while handed:
+        yield _read(*handed.popleft())
 
 
-def _extract(pool: ExtractionPool, raw: Path, sha: str, source: dict) -> Extraction:
-    body = (raw / sha[:2] / sha).read_bytes()
+def _hand_over(pool: ExtractionPool, raw: Path, sha: str, source: dict) -> tuple[Future | Exception, list[dict]]:
+    """The page's reading under way, or the error reading its stored bytes; and its attachments
+    that are not in the raw store, listed as they were."""
     stored, missing = [], []
-    for entry in source.get("attachments") or []:
-        if entry.get("path") and (raw / entry["path"]).is_file():
-            stored.append(Attachment(url=entry["url"], name=entry.get("name") or "", body=(raw / entry["path"]).read_bytes(),
-                                     path=entry["path"]))
-        elif not entry.get("path"):
-            missing.append(entry)  # never fetched: stays listed with its error
-        else:
-            missing.append(entry | {"error": f"not in the raw store: {entry['path']}"})
-    extraction = pool.extract(body, url=source["url"], portal=source["portal"], unit=source.get("unit"),
-                              fetched_at=source.get("fetched_at"), attachments=stored).result()
+    try:
+        body = (raw / sha[:2] / sha).read_bytes()
+        for entry in source.get("attachments") or []:
+            if entry.get("path") and (raw / entry["path"]).is_file():
+                stored.append(Attachment(url=entry["url"], name=entry.get("name") or "", body=(raw / entry["path"]).read_bytes(),
+                                         path=entry["path"]))
+            elif not entry.get("path"):
+                missing.append(entry)  # never fetched: stays listed with its error
+            else:
+                missing.append(entry | {"error": f"not in the raw store: {entry['path']}"})
+    except OSError as error:
+        return error, []
+    return pool.extract(body, url=source["url"], portal=source["portal"], unit=source.get("unit"),
+                        fetched_at=source.get("fetched_at"), attachments=stored), missing
+
+
+def _read(sha: str, reading: Future | Exception, missing: list[dict]) -> tuple[str, Extraction | Exception]:
+    if isinstance(reading, Exception):
+        return sha, reading
+    try:
+        extraction = reading.result()
+    except ExtractionError as error:
+        return sha, error
     extraction.record["attachments"].extend(missing)
-    return extraction
+    return sha, extraction
+
+
+def _reparse_one(sha: str, source: dict, reading: Extraction | Exception, name: str, records: list, result: ReparseResult) -> None:
+    if isinstance(reading, Exception):
+        result.errors.append({"sha256": sha, "url": source["url"], "error": type(reading).__name__, "detail": str(reading)})
+        return
+    if "not_a_report" in reading.record["flags"]:
+        result.errors.append({"sha256": sha, "url": source["url"], "error": "not_a_report", "detail": reading.record["title"] or ""})
+        return
+    records.append((sha, reading.record | {"extractor": name}, reading.cells))
 
 
 def _write_lines(path: Path, lines) -> None:
