@@ -124,12 +124,13 @@ class WorkersFailed(ExtractionError):
 class _Task:
     """A document's call, run in a worker, and the future its result or refusal goes to."""
 
-    __slots__ = ("call", "outcome", "timer")
+    __slots__ = ("call", "outcome", "timer", "end")
 
     def __init__(self, call: Callable, outcome: concurrent.futures.Future):
         self.call = call
         self.outcome = outcome
         self.timer: asyncio.TimerHandle | None = None  # the time limit, while a worker reads it
+        self.end = 0  # where its message ends in what its worker's socket is given (_Worker.sent)
 
     def settle(self, result=None, error: BaseException | None = None) -> None:
         if self.timer is not None:
@@ -146,7 +147,7 @@ class _Worker:
     """A worker process, the pool's end of its socket, what is yet to be written to it and read
     from it, and the documents given to it: the first is the one it reads."""
 
-    __slots__ = ("process", "socket", "ready", "tasks", "outbox", "inbox")
+    __slots__ = ("process", "socket", "ready", "tasks", "outbox", "inbox", "queued", "sent")
 
     def __init__(self, process: BaseProcess, ours: socket.socket):
         self.process = process
@@ -155,6 +156,10 @@ class _Worker:
         self.tasks: deque[_Task] = deque()
         self.outbox = bytearray()
         self.inbox = bytearray()
+        # Bytes ever given to its socket and ever taken by it: a document whose message was not
+        # taken whole never reached the worker.
+        self.queued = 0
+        self.sent = 0
 
 
 class ExtractionPool:
@@ -273,6 +278,7 @@ class ExtractionPool:
             task.settle(error=ExtractionError(f"the document cannot be handed to a worker: {error!r}"))
             return
         worker.tasks.append(task)
+        task.end = worker.queued + len(message)
         if len(worker.tasks) == 1:
             self._time(worker)
         self._write(worker, message)
@@ -285,6 +291,7 @@ class ExtractionPool:
         """Write what the socket takes now, the rest as the worker reads (the loop says when)."""
         idle = not worker.outbox
         worker.outbox += message
+        worker.queued += len(message)
         if idle:
             self._flush(worker)
             if worker.outbox:
@@ -295,8 +302,10 @@ class ExtractionPool:
             sent = worker.socket.send(worker.outbox)
         except BlockingIOError:
             return
-        except OSError:
-            sent = len(worker.outbox)  # the worker has died: its end reads as closed, and _hear takes it out
+        except OSError:  # the worker has died: its end reads as closed, and _hear takes it out
+            worker.outbox.clear()
+            sent = 0
+        worker.sent += sent
         del worker.outbox[:sent]
         if not worker.outbox:
             self._loop.remove_writer(worker.socket.fileno())
@@ -367,6 +376,13 @@ class ExtractionPool:
         """The worker died: past its memory limit while reading, killed while waiting, or at its start."""
         self._retire(worker)
         exit_code = worker.process.exitcode
+        if worker.tasks and worker.sent < worker.tasks[0].end:
+            # Dead before it had the whole document (killed while waiting, its death not heard yet):
+            # the document waits for another worker.
+            unread = worker.tasks.popleft()
+            unread.timer.cancel()
+            unread.timer = None
+            self._waiting.appendleft(unread)
         if worker.tasks:
             # Past its memory limit a worker often cannot even report the MemoryError; a library
             # that crashes outright is the rarer cause, and the message says so.

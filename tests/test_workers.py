@@ -87,6 +87,28 @@ def test_a_worker_that_died_while_waiting_is_replaced_and_the_pool_reads_on():
         assert closed_within(pool, 15)
 
 
+def test_a_document_given_to_a_worker_whose_death_the_pool_has_not_heard_yet_is_read_by_another():
+    """A worker killed while it waits, and a document handed to it before the pool's loop has
+    heard of it: the document never reached the worker, and is no worker's death."""
+    before = extraction_workers()
+
+    async def hand_over_to_the_dead():
+        pool = ExtractionPool(workers=1)
+        try:
+            await asyncio.wrap_future(pool.extract(REPORT_PAGE.read_bytes()))
+            (worker,) = extraction_workers() - before
+            os.kill(worker, signal.SIGKILL)
+            while worker in extraction_workers():  # blocking the loop on purpose: it hears nothing meanwhile
+                time.sleep(0.01)
+            record = (await asyncio.wrap_future(pool.extract(REPORT_PAGE.read_bytes()))).record
+            return record, pool.workers_started
+        finally:
+            pool.close()
+
+    record, started = asyncio.run(asyncio.wait_for(hand_over_to_the_dead(), 60))
+    assert record["year"] == 2020 and started == 2
+
+
 def test_ctrl_c_leaves_the_workers_to_the_crawl():
     """Ctrl-C reaches every process of the terminal's group: Scrapy then finishes the documents
     under way, which a worker killed by the same signal would refuse."""
