@@ -26,13 +26,10 @@ from govcrawl.corpus.catalogue import Catalogue
 from govcrawl.corpus.progress import Progress
 from govcrawl.extract import Attachment, Extraction, ExtractionError
 from govcrawl.items import utc_now
-from govcrawl.workers import ExtractionPool
+from govcrawl.workers import TASKS_PER_WORKER, ExtractionPool
 
 ENGINE_PACKAGE = Path(govcrawl.__file__).parent / "extract"
 ENGINE_FILES = ("**/*.py", "data/*")
-# Pages handed to the pool per worker before the first is awaited (govcrawl/workers.py gives each
-# worker two at a time).
-READ_AHEAD = 2
 
 
 def engine_version() -> str:
@@ -91,12 +88,13 @@ def _sources(catalogue: Catalogue) -> dict[str, dict]:
 
 def _readings(pool: ExtractionPool, raw: Path, sources: dict[str, dict]) -> Iterator[tuple[str, Extraction | Exception]]:
     """Each stored page read again, in sha256 order: its Extraction, or why it could not be read.
-    READ_AHEAD pages per worker are handed over before the first is awaited, so that a reparse
-    keeps every worker busy, as a crawl does, while holding only those pages' bytes."""
+    As many pages as the workers take at once (TASKS_PER_WORKER each) are handed over before the
+    first is awaited, so that a reparse keeps every worker busy, as a crawl does, while holding
+    only those pages' bytes."""
     handed: deque[tuple[str, Future | Exception, list[dict]]] = deque()
     for sha in sorted(sources):
         handed.append((sha, *_hand_over(pool, raw, sha, sources[sha])))
-        if len(handed) > READ_AHEAD * pool.workers:
+        if len(handed) > TASKS_PER_WORKER * pool.workers:
             yield _read(*handed.popleft())
     while handed:
         yield _read(*handed.popleft())
